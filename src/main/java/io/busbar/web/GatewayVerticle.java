@@ -1,0 +1,75 @@
+package io.busbar.web;
+
+import io.busbar.config.BusbarConfig;
+import io.busbar.metrics.GatewayMeters;
+import io.busbar.web.errors.HttpErrors;
+import io.busbar.web.http.BusApi;
+import io.busbar.web.http.HealthApi;
+import io.busbar.web.http.SseSubscriptions;
+import io.busbar.web.ws.Bridge;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway: one HTTP server that opens the event bus to the outside (bridge over WebSocket and SockJS, the HTTP
+ * API, SSE) and serves the operational endpoints. It only wires; the pieces it mounts do the work.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  /** Node-local shared map where the gateway records the port it listens on. */
+  public static final String NODE_MAP = "busbar.node";
+  /** Key of the HTTP port in {@link #NODE_MAP}. */
+  public static final String HTTP_PORT = "httpPort";
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private Bridge bridge;
+
+  @Override
+  public Future<?> start() {
+    BusbarConfig config = BusbarConfig.from(config());
+    Permissions permissions = Permissions.from(config.bridge());
+    GatewayMeters meters = GatewayMeters.get();
+    Router router = Router.router(vertx);
+    HttpErrors.install(router);
+    new HealthApi(vertx.eventBus()).mount(router);
+    bridge = new Bridge(vertx, config.bridge(), permissions, meters);
+    bridge.mount(router, "/eventbus");
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.api().maxBodyBytes()));
+    new BusApi(vertx.eventBus(), permissions, config.api()).mount(router);
+    new SseSubscriptions(vertx, permissions, config.api(), meters).mount(router);
+    router.get("/").handler(ctx -> ctx.json(index()));
+
+    // Frames over the bridge's limit get an err frame; only far larger ones are cut by the WebSocket layer itself.
+    int hardLimit = Math.max(config.bridge().maxFrameBytes() * 4, 256 * 1024);
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
+        .setMaxWebSocketMessageSize(hardLimit).setMaxWebSocketFrameSize(hardLimit);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(server -> {
+      vertx.sharedData().getLocalMap(NODE_MAP).put(HTTP_PORT, server.actualPort());
+      LOG.info("Busbar gateway listening on http://{}:{}", config.http().host(), server.actualPort());
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (bridge != null) {
+      bridge.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  private static JsonObject index() {
+    return new JsonObject().put("name", "busbar")
+        .put("endpoints", new JsonObject()
+            .put("bridge.websocket", "/eventbus/websocket").put("bridge.sockjs", "/eventbus")
+            .put("request", "POST /api/request/{address}").put("send", "POST /api/send/{address}")
+            .put("publish", "POST /api/publish/{address}").put("subscribe", "GET /api/subscribe/{address}")
+            .put("health", "/health").put("ready", "/ready").put("metrics", "/metrics"));
+  }
+}

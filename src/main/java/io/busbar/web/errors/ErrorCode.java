@@ -1,0 +1,50 @@
+package io.busbar.web.errors;
+
+/**
+ * The error codes the gateway answers with. Each has the short snake_case code that bridge clients receive in an
+ * {@code err} frame ({@code {"type":"err","body":"access_denied"}}) and HTTP clients in the JSON error body
+ * ({@code {"error":"access_denied","message":"..."}}), and the HTTP status it maps to. The bridge codes that the
+ * vertx-web bridge also uses keep its spelling, so existing clients recognise them.
+ */
+public enum ErrorCode {
+  INVALID_JSON("invalid_json", 400),
+  MISSING_TYPE("missing_type", 400),
+  INVALID_TYPE("invalid_type", 400),
+  MISSING_ADDRESS("missing_address", 400),
+  INVALID_HEADERS("invalid_headers", 400),
+  INVALID_REPLY_ADDRESS("invalid_reply_address", 400),
+  MAX_ADDRESS_LENGTH_REACHED("max_address_length_reached", 400),
+  INVALID_PARAMETER("invalid_parameter", 400),
+  ACCESS_DENIED("access_denied", 403),
+  NOT_FOUND("not_found", 404),
+  NO_HANDLERS("no_handlers", 404),
+  METHOD_NOT_ALLOWED("method_not_allowed", 405),
+  ADDRESS_ALREADY_REGISTERED("address_already_registered", 409),
+  FRAME_TOO_LARGE("frame_too_large", 413),
+  BODY_TOO_LARGE("body_too_large", 413),
+  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
+  MAX_HANDLERS_REACHED("max_handlers_reached", 429),
+  RECIPIENT_FAILURE("recipient_failure", 500),
+  INTERNAL_ERROR("internal_error", 500),
+  BUS_ERROR("bus_error", 502),
+  NOT_READY("not_ready", 503),
+  TIMEOUT("timeout", 504);
+
+  private final String code;
+  private final int status;
+
+  ErrorCode(String code, int status) {
+    this.code = code;
+    this.status = status;
+  }
+
+  /** The snake_case code sent to clients. */
+  public String code() {
+    return code;
+  }
+
+  /** The HTTP status this error maps to. */
+  public int status() {
+    return status;
+  }
+}

@@ -1,0 +1,66 @@
+package io.busbar.web.errors;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes every HTTP error of the gateway as {@code {"error": "<code>", "message": "..."}} with the status that
+ * {@link Failure} chooses, including the router's own 404/405/413.
+ */
+public final class HttpErrors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
+
+  private HttpErrors() {
+  }
+
+  /** Installs the JSON error responses on {@code router}. */
+  public static void install(Router router) {
+    router.route().failureHandler(HttpErrors::onFailure);
+    router.errorHandler(404, ctx -> send(ctx, ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> send(ctx, ErrorCode.METHOD_NOT_ALLOWED,
+        ctx.request().method() + " is not allowed on " + ctx.request().path()));
+  }
+
+  /** Answers {@code ctx} with the failure that {@code error} maps to. */
+  public static void respond(RoutingContext ctx, Throwable error) {
+    Failure failure = Failure.of(error);
+    if (failure.isInternal()) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), error);
+    }
+    write(ctx, failure);
+  }
+
+  private static void onFailure(RoutingContext ctx) {
+    if (ctx.failure() != null) {
+      respond(ctx, ctx.failure());
+      return;
+    }
+    ErrorCode code = switch (ctx.statusCode()) {
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 413 -> ErrorCode.BODY_TOO_LARGE;
+      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+      case 400 -> ErrorCode.INVALID_PARAMETER;
+      default -> ErrorCode.INTERNAL_ERROR;
+    };
+    send(ctx, code, code == ErrorCode.BODY_TOO_LARGE ? "the request body is too large" : code.code().replace('_', ' '));
+  }
+
+  private static void send(RoutingContext ctx, ErrorCode code, String message) {
+    write(ctx, Failure.of(new GatewayException(code, message)));
+  }
+
+  private static void write(RoutingContext ctx, Failure failure) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    response.setStatusCode(failure.status()).putHeader("Content-Type", "application/json")
+        .end(failure.toHttpBody().encode());
+  }
+}

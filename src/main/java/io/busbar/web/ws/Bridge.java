@@ -1,0 +1,115 @@
+package io.busbar.web.ws;
+
+import io.busbar.config.BridgeConfig;
+import io.busbar.metrics.GatewayMeters;
+import io.busbar.web.Permissions;
+import io.busbar.web.errors.ErrorCode;
+import io.busbar.web.errors.GatewayException;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The event-bus bridge endpoints of the gateway, both served by {@link BridgeSession}:
+ * <ul>
+ *   <li>{@code <path>/websocket}: a raw WebSocket, one bridge frame per message, sent as <b>text</b> messages so
+ *       that a browser's plain {@code new WebSocket(...)} can {@code JSON.parse(event.data)} (vertx-web's own raw
+ *       endpoint sends binary messages). Text and binary messages are both accepted inbound.</li>
+ *   <li>{@code <path>/*}: SockJS (WebSocket and the HTTP fallbacks), what the official
+ *       {@code @vertx/eventbus-bridge-client.js} connects to.</li>
+ * </ul>
+ * Sessions that stay silent (not even a ping) for the idle timeout are closed by one periodic sweep.
+ */
+public final class Bridge {
+
+  private final Vertx vertx;
+  private final BridgeConfig config;
+  private final Permissions permissions;
+  private final GatewayMeters meters;
+  private final Set<BridgeSession> sessions = new HashSet<>();
+  private long sweepTimer = -1;
+
+  public Bridge(Vertx vertx, BridgeConfig config, Permissions permissions, GatewayMeters meters) {
+    this.vertx = vertx;
+    this.config = config;
+    this.permissions = permissions;
+    this.meters = meters;
+  }
+
+  /** Mounts both endpoints under {@code path} (e.g. {@code /eventbus}) and starts the idle sweep. */
+  public void mount(Router router, String path) {
+    router.route(path + "/websocket").handler(this::upgrade);
+    SockJSHandler sockJS = SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false));
+    router.route(path + "/*").handler(BodyHandler.create().setBodyLimit(config.maxFrameBytes() * 2L));
+    router.route(path + "/*").subRouter(sockJS.socketHandler(this::acceptSockJS));
+    if (config.idleTimeoutMs() > 0) {
+      long period = Math.max(100, Math.min(config.idleTimeoutMs() / 2, 5_000));
+      sweepTimer = vertx.setPeriodic(period, t -> sweepIdle());
+    }
+  }
+
+  /** Stops the idle sweep; connections close with the HTTP server. */
+  public void close() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+  }
+
+  /** Open bridge sessions on this verticle instance. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      ctx.fail(new GatewayException(ErrorCode.INVALID_PARAMETER, "this endpoint expects a WebSocket upgrade"));
+      return;
+    }
+    ctx.request().toWebSocket().onSuccess(this::acceptWebSocket).onFailure(ctx::fail);
+  }
+
+  private void acceptWebSocket(ServerWebSocket ws) {
+    FrameChannel channel = new WebSocketChannel(ws);
+    BridgeSession session = open(channel);
+    ws.textMessageHandler(session::onFrame);
+    ws.binaryMessageHandler(data -> session.onFrame(data.toString()));
+    ws.closeHandler(v -> closed(session, channel));
+  }
+
+  private void acceptSockJS(SockJSSocket socket) {
+    FrameChannel channel = new SockJSChannel(socket);
+    BridgeSession session = open(channel);
+    socket.handler(data -> session.onFrame(data.toString()));
+    socket.endHandler(v -> closed(session, channel));
+  }
+
+  private BridgeSession open(FrameChannel channel) {
+    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters);
+    sessions.add(session);
+    meters.connectionOpened(channel.transport());
+    return session;
+  }
+
+  private void closed(BridgeSession session, FrameChannel channel) {
+    if (sessions.remove(session)) {
+      session.onClose();
+      meters.connectionClosed(channel.transport());
+    }
+  }
+
+  private void sweepIdle() {
+    long now = System.nanoTime();
+    for (BridgeSession session : Set.copyOf(sessions)) {
+      if (session.isIdle(now)) {
+        session.closeIdle();
+      }
+    }
+  }
+}

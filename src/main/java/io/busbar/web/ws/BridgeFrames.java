@@ -1,0 +1,48 @@
+package io.busbar.web.ws;
+
+import io.busbar.web.errors.Failure;
+import io.busbar.web.Bodies;
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Server-to-client frames of the Vert.x event-bus bridge protocol, as the official
+ * {@code @vertx/eventbus-bridge-client.js} expects them:
+ * <ul>
+ *   <li>{@code {"type":"rec","address","body"[,"headers"][,"replyAddress"]}}: a message or a reply;</li>
+ *   <li>{@code {"type":"err","address","failureCode","failureType","message"}}: a failed request, addressed to the
+ *       client's reply address;</li>
+ *   <li>{@code {"type":"err","body":"<code>","message"}}: a refused frame (the {@code message} is Busbar's
+ *       addition; clients that do not know it ignore it).</li>
+ * </ul>
+ */
+final class BridgeFrames {
+
+  private BridgeFrames() {
+  }
+
+  static String rec(String address, Object body, MultiMap headers, String replyAddress) {
+    JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", Bodies.toJson(body));
+    if (headers != null && !headers.isEmpty()) {
+      JsonObject h = new JsonObject();
+      headers.forEach(h::put);
+      frame.put("headers", h);
+    }
+    if (replyAddress != null) {
+      frame.put("replyAddress", replyAddress);
+    }
+    return frame.encode();
+  }
+
+  static String requestFailed(String replyAddress, ReplyException failure) {
+    return new JsonObject().put("type", "err").put("address", replyAddress)
+        .put("failureCode", failure.failureCode()).put("failureType", failure.failureType().name())
+        .put("message", failure.getMessage()).encode();
+  }
+
+  static String refused(Failure failure) {
+    return new JsonObject().put("type", "err").put("body", failure.code().code()).put("message", failure.message())
+        .encode();
+  }
+}

@@ -1,0 +1,327 @@
+package io.busbar.web.ws;
+
+import io.busbar.config.BridgeConfig;
+import io.busbar.metrics.GatewayMeters;
+import io.busbar.web.Permissions;
+import io.busbar.web.errors.ErrorCode;
+import io.busbar.web.errors.Failure;
+import io.busbar.web.errors.GatewayException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection speaking the Vert.x event-bus bridge protocol, over either transport.
+ *
+ * <p>Client frames: {@code send} (with an optional {@code replyAddress}, then a request whose reply or failure comes
+ * back to that address), {@code publish}, {@code register}, {@code unregister}, {@code ping}. A bad frame gets an
+ * {@code err} frame and changes nothing else: the connection stays open. All state lives on the connection's event
+ * loop; everything the session registered is removed when it closes.
+ *
+ * <p>A message the server sends to a client with a reply expected carries a {@code replyAddress} that Busbar makes
+ * up for the client (never the internal {@code __vertx.reply.*} address); the client answers by sending to it.
+ */
+public final class BridgeSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeSession.class);
+  private static final int MAX_REPLY_ADDRESS = 36;
+
+  private final Vertx vertx;
+  private final EventBus bus;
+  private final FrameChannel channel;
+  private final BridgeConfig config;
+  private final Permissions permissions;
+  private final GatewayMeters meters;
+  private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+  private final Map<String, PendingReply> pendingReplies = new HashMap<>();
+  private long lastActivity = System.nanoTime();
+  private boolean closed;
+  private boolean toldDropping;
+
+  private record PendingReply(Message<Object> message, long timer) {
+  }
+
+  public BridgeSession(Vertx vertx, FrameChannel channel, BridgeConfig config, Permissions permissions,
+      GatewayMeters meters) {
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
+    this.channel = channel;
+    this.config = config;
+    this.permissions = permissions;
+    this.meters = meters;
+  }
+
+  /** Handles one inbound message of the transport (a whole frame). */
+  public void onFrame(String text) {
+    if (closed) {
+      return;
+    }
+    lastActivity = System.nanoTime();
+    try {
+      if (utf8Length(text) > config.maxFrameBytes()) {
+        throw new GatewayException(ErrorCode.FRAME_TOO_LARGE,
+            "the frame is larger than " + config.maxFrameBytes() + " bytes");
+      }
+      dispatch(parse(text));
+    } catch (GatewayException e) {
+      refuse(e);
+    } catch (RuntimeException e) {
+      LOG.error("bridge frame from {} failed", channel.remoteAddress(), e);
+      refuse(e);
+    }
+  }
+
+  /** True when nothing arrived from the client for longer than the idle timeout (0 disables it). */
+  public boolean isIdle(long nowNanos) {
+    return config.idleTimeoutMs() > 0 && nowNanos - lastActivity > config.idleTimeoutMs() * 1_000_000L;
+  }
+
+  /** Closes the connection because it was idle; {@link #onClose()} follows from the transport. */
+  public void closeIdle() {
+    channel.close((short) 1001, "idle for more than " + config.idleTimeoutMs() + " ms without a ping");
+  }
+
+  /** The connection closed: remove every consumer and fail every request the client did not answer. */
+  public void onClose() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    registrations.values().forEach(this::unregister);
+    registrations.clear();
+    pendingReplies.values().forEach(p -> {
+      vertx.cancelTimer(p.timer());
+      p.message().fail(503, "the client disconnected before replying");
+    });
+    pendingReplies.clear();
+  }
+
+  /** Addresses this session listens on, for tests and diagnostics. */
+  public int registrationCount() {
+    return registrations.size();
+  }
+
+  private static JsonObject parse(String text) {
+    Object parsed;
+    try {
+      parsed = Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw new GatewayException(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
+    }
+    if (!(parsed instanceof JsonObject frame)) {
+      throw new GatewayException(ErrorCode.INVALID_JSON, "the frame must be a JSON object");
+    }
+    return frame;
+  }
+
+  private void dispatch(JsonObject frame) {
+    Object type = frame.getValue("type");
+    if (type == null) {
+      throw new GatewayException(ErrorCode.MISSING_TYPE, "the frame has no \"type\"");
+    }
+    switch (String.valueOf(type)) {
+      case "ping" -> meters.frame("ping");
+      case "send" -> onSend(frame);
+      case "publish" -> onPublish(frame);
+      case "register" -> onRegister(frame);
+      case "unregister" -> onUnregister(frame);
+      default -> throw new GatewayException(ErrorCode.INVALID_TYPE,
+          "unknown frame type; expected send, publish, register, unregister or ping");
+    }
+  }
+
+  private void onSend(JsonObject frame) {
+    meters.frame("send");
+    String address = address(frame);
+    Object replyAddress = frame.getValue("replyAddress");
+    if (replyAddress != null && (!(replyAddress instanceof String r) || r.isEmpty() || r.length() > MAX_REPLY_ADDRESS)) {
+      throw new GatewayException(ErrorCode.INVALID_REPLY_ADDRESS,
+          "\"replyAddress\" must be a string of 1 to " + MAX_REPLY_ADDRESS + " characters");
+    }
+    DeliveryOptions options = deliveryOptions(frame);
+    Object body = frame.getValue("body");
+    PendingReply pending = pendingReplies.remove(address);
+    if (pending != null) {
+      vertx.cancelTimer(pending.timer());
+      answer(pending.message(), body, options, (String) replyAddress);
+      return;
+    }
+    permissions.checkSend(address);
+    if (replyAddress == null) {
+      bus.send(address, body, options);
+    } else {
+      bus.request(address, body, options).onComplete(ar -> {
+        if (ar.succeeded()) {
+          deliverReply((String) replyAddress, ar.result());
+        } else {
+          requestFailed((String) replyAddress, ar.cause());
+        }
+      });
+    }
+  }
+
+  private void answer(Message<Object> message, Object body, DeliveryOptions options, String replyAddress) {
+    if (replyAddress == null) {
+      message.reply(body, options);
+      return;
+    }
+    message.replyAndRequest(body, options).onComplete(ar -> {
+      if (ar.succeeded()) {
+        deliverReply(replyAddress, ar.result());
+      } else {
+        requestFailed(replyAddress, ar.cause());
+      }
+    });
+  }
+
+  private void onPublish(JsonObject frame) {
+    meters.frame("publish");
+    String address = address(frame);
+    permissions.checkSend(address);
+    bus.publish(address, frame.getValue("body"), deliveryOptions(frame));
+  }
+
+  private void onRegister(JsonObject frame) {
+    meters.frame("register");
+    String address = address(frame);
+    permissions.checkReceive(address);
+    if (registrations.containsKey(address)) {
+      throw new GatewayException(ErrorCode.ADDRESS_ALREADY_REGISTERED, "already registered on \"" + address + "\"");
+    }
+    if (registrations.size() >= config.maxHandlersPerSocket()) {
+      throw new GatewayException(ErrorCode.MAX_HANDLERS_REACHED,
+          "a connection may register on at most " + config.maxHandlersPerSocket() + " addresses");
+    }
+    MessageConsumer<Object> consumer = bus.consumer(address, message -> deliver(address, message));
+    registrations.put(address, consumer);
+    meters.subscribed();
+  }
+
+  private void onUnregister(JsonObject frame) {
+    meters.frame("unregister");
+    MessageConsumer<Object> consumer = registrations.remove(address(frame));
+    if (consumer != null) {
+      unregister(consumer);
+    }
+  }
+
+  private void unregister(MessageConsumer<Object> consumer) {
+    consumer.unregister();
+    meters.unsubscribed();
+  }
+
+  private void deliver(String address, Message<Object> message) {
+    if (closed) {
+      return;
+    }
+    if (channel.writeQueueFull()) {
+      dropFor(message);
+      return;
+    }
+    channel.write(BridgeFrames.rec(address, message.body(), message.headers(), expectReply(message)));
+  }
+
+  /**
+   * When {@code message} expects a reply, remembers it under a fresh client-facing reply address (forgotten after
+   * the reply timeout) and returns that address; otherwise returns null.
+   */
+  private String expectReply(Message<Object> message) {
+    if (message.replyAddress() == null) {
+      return null;
+    }
+    String key = UUID.randomUUID().toString();
+    long timer = vertx.setTimer(config.replyTimeoutMs(), t -> pendingReplies.remove(key));
+    pendingReplies.put(key, new PendingReply(message, timer));
+    return key;
+  }
+
+  private void dropFor(Message<Object> message) {
+    meters.dropped();
+    if (message.replyAddress() != null) {
+      message.fail(503, "the client is not reading fast enough");
+    }
+    if (!toldDropping) {
+      toldDropping = true;
+      LOG.warn("dropping messages for slow client {}", channel.remoteAddress());
+    }
+  }
+
+  private void deliverReply(String replyAddress, Message<Object> reply) {
+    if (closed) {
+      return;
+    }
+    channel.write(BridgeFrames.rec(replyAddress, reply.body(), reply.headers(), expectReply(reply)));
+  }
+
+  private void requestFailed(String replyAddress, Throwable cause) {
+    if (closed) {
+      return;
+    }
+    ReplyException failure = cause instanceof ReplyException r ? r
+        : new ReplyException(ReplyFailure.ERROR, cause.getMessage());
+    meters.error(Failure.of(failure).code());
+    channel.write(BridgeFrames.requestFailed(replyAddress, failure));
+  }
+
+  private void refuse(Throwable error) {
+    Failure failure = Failure.of(error);
+    meters.error(failure.code());
+    channel.write(BridgeFrames.refused(failure));
+  }
+
+  private static String address(JsonObject frame) {
+    Object address = frame.getValue("address");
+    if (address == null || (address instanceof String s && s.isEmpty())) {
+      throw new GatewayException(ErrorCode.MISSING_ADDRESS, "the frame has no \"address\"");
+    }
+    if (!(address instanceof String s)) {
+      throw new GatewayException(ErrorCode.MISSING_ADDRESS, "\"address\" must be a string");
+    }
+    return s;
+  }
+
+  private DeliveryOptions deliveryOptions(JsonObject frame) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.replyTimeoutMs());
+    Object headers = frame.getValue("headers");
+    if (headers == null) {
+      return options;
+    }
+    if (!(headers instanceof JsonObject h)) {
+      throw new GatewayException(ErrorCode.INVALID_HEADERS, "\"headers\" must be an object of strings");
+    }
+    MultiMap map = MultiMap.caseInsensitiveMultiMap();
+    for (Map.Entry<String, Object> e : h) {
+      Object value = e.getValue();
+      if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+        throw new GatewayException(ErrorCode.INVALID_HEADERS, "header \"" + e.getKey() + "\" must be a string");
+      }
+      map.add(e.getKey(), String.valueOf(value));
+    }
+    return options.setHeaders(map);
+  }
+
+  /** The frame's size in UTF-8 bytes, without encoding it when it is plain ASCII. */
+  private static int utf8Length(String text) {
+    int length = text.length();
+    for (int i = 0; i < length; i++) {
+      if (text.charAt(i) >= 0x80) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+    return length;
+  }
+}

@@ -1,0 +1,23 @@
+package io.busbar.web.ws;
+
+/**
+ * A connection that carries bridge frames, one JSON document per message: a raw WebSocket (text messages) or a
+ * SockJS socket. Lets one {@link BridgeSession} serve both transports.
+ */
+public interface FrameChannel {
+
+  /** The transport's name for metrics and logs: {@code websocket} or {@code sockjs}. */
+  String transport();
+
+  /** Writes one frame as a text message. */
+  void write(String frame);
+
+  /** True when the connection's write buffer is full: the client is not reading fast enough. */
+  boolean writeQueueFull();
+
+  /** Closes the connection with a WebSocket close status and reason. */
+  void close(short status, String reason);
+
+  /** The client's address, for logs. */
+  String remoteAddress();
+}

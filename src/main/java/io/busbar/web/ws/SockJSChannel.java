@@ -1,0 +1,38 @@
+package io.busbar.web.ws;
+
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/** A SockJS session (WebSocket or one of the HTTP fallbacks) carrying bridge frames. */
+final class SockJSChannel implements FrameChannel {
+
+  private final SockJSSocket socket;
+
+  SockJSChannel(SockJSSocket socket) {
+    this.socket = socket;
+  }
+
+  @Override
+  public String transport() {
+    return "sockjs";
+  }
+
+  @Override
+  public void write(String frame) {
+    socket.write(frame);
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public void close(short status, String reason) {
+    socket.close(status, reason);
+  }
+
+  @Override
+  public String remoteAddress() {
+    return String.valueOf(socket.remoteAddress());
+  }
+}
