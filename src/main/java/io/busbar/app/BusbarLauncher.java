@@ -45,7 +45,7 @@ public final class BusbarLauncher extends VertxApplication {
   }
 
   /** Micrometer with Prometheus, JVM meters, and labels that stay bounded (no event-bus address, no path). */
-  static JsonObject defaultMetricsOptions() {
+  public static JsonObject defaultMetricsOptions() {
     return new JsonObject().put("enabled", true).put("jvmMetricsEnabled", true)
         .put("labels", new JsonArray().add("HTTP_METHOD").add("HTTP_CODE").add("HTTP_ROUTE").add("POOL_TYPE")
             .add("POOL_NAME").add("EB_SIDE").add("EB_FAILURE"))
