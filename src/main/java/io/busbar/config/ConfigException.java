@@ -9,7 +9,7 @@ public final class ConfigException extends RuntimeException {
   private final String key;
 
   public ConfigException(String key, String reason) {
-    super(key + ": " + reason);
+    super(key + ": " + reason, null, false, false);
     this.key = key;
   }
 

@@ -138,6 +138,18 @@ class BridgeWebSocketTest {
   }
 
   @Test
+  void refusedRequestIsAnsweredOnItsReplyAddressSoTheCallerIsNotLeftWaiting() {
+    try (BridgeClient client = node.bridge()) {
+      JsonObject err = client.request("secret.x", "hi", "denied-1");
+
+      assertThat(err.getString("type")).isEqualTo("err");
+      assertThat(err.getString("body")).isEqualTo("access_denied");
+      assertThat(err.getString("failureType")).isEqualTo("access_denied");
+      assertThat(err.getInteger("failureCode")).isEqualTo(403);
+    }
+  }
+
+  @Test
   void frameOverTheConfiguredMaximumIsRefusedWithoutClosing() {
     try (BridgeClient client = node.bridge()) {
       String big = "x".repeat(2000);

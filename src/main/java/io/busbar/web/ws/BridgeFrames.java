@@ -14,7 +14,7 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@code {"type":"err","address","failureCode","failureType","message"}}: a failed request, addressed to the
  *       client's reply address;</li>
  *   <li>{@code {"type":"err","body":"<code>","message"}}: a refused frame (the {@code message} is Busbar's
- *       addition; clients that do not know it ignore it).</li>
+ *       addition; clients that do not know it ignore it); see {@link #refused}.</li>
  * </ul>
  */
 final class BridgeFrames {
@@ -41,8 +41,17 @@ final class BridgeFrames {
         .put("message", failure.getMessage()).encode();
   }
 
-  static String refused(Failure failure) {
-    return new JsonObject().put("type", "err").put("body", failure.code().code()).put("message", failure.message())
-        .encode();
+  /**
+   * A refused frame. When the frame was a request with a usable reply address, the error is also addressed to it
+   * (with {@code failureCode} the HTTP status and {@code failureType} the code), so that the client's reply
+   * callback receives it instead of waiting forever.
+   */
+  static String refused(Failure failure, String replyAddress) {
+    JsonObject frame = new JsonObject().put("type", "err").put("body", failure.code().code())
+        .put("message", failure.message());
+    if (replyAddress != null) {
+      frame.put("address", replyAddress).put("failureCode", failure.status()).put("failureType", failure.code().code());
+    }
+    return frame.encode();
   }
 }

@@ -71,17 +71,19 @@ public final class BridgeSession {
       return;
     }
     lastActivity = System.nanoTime();
+    JsonObject frame = null;
     try {
       if (utf8Length(text) > config.maxFrameBytes()) {
         throw new GatewayException(ErrorCode.FRAME_TOO_LARGE,
             "the frame is larger than " + config.maxFrameBytes() + " bytes");
       }
-      dispatch(parse(text));
+      frame = parse(text);
+      dispatch(frame);
     } catch (GatewayException e) {
-      refuse(e);
+      refuse(e, frame);
     } catch (RuntimeException e) {
       LOG.error("bridge frame from {} failed", channel.remoteAddress(), e);
-      refuse(e);
+      refuse(e, frame);
     }
   }
 
@@ -277,10 +279,12 @@ public final class BridgeSession {
     channel.write(BridgeFrames.requestFailed(replyAddress, failure));
   }
 
-  private void refuse(Throwable error) {
+  private void refuse(Throwable error, JsonObject frame) {
     Failure failure = Failure.of(error);
     meters.error(failure.code());
-    channel.write(BridgeFrames.refused(failure));
+    Object replyAddress = frame == null ? null : frame.getValue("replyAddress");
+    boolean usable = replyAddress instanceof String r && !r.isEmpty() && r.length() <= MAX_REPLY_ADDRESS;
+    channel.write(BridgeFrames.refused(failure, usable ? (String) replyAddress : null));
   }
 
   private static String address(JsonObject frame) {
