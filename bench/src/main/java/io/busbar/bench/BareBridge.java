@@ -1,0 +1,67 @@
+package io.busbar.bench;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+
+/**
+ * Baseline for the gateway benchmark: a bare vertx-web SockJS event-bus bridge at {@code /eventbus/*}
+ * that permits inbound {@value #ECHO_ADDRESS} only, plus an event-bus consumer on that address which
+ * replies with the received body unchanged. No metrics, no bridge-event hook, no auth.
+ *
+ * <p>Usage: {@code java -cp <bench classpath> io.busbar.bench.BareBridge <port> [instances]}.
+ * {@code instances} (default 1) is the number of verticle instances, i.e. event loops serving HTTP.
+ * Prints {@code READY <port>} on stdout once every instance listens.
+ */
+public final class BareBridge extends VerticleBase {
+
+  /** The echo address the benchmark sends to; the same address Busbar's demo echo consumer binds. */
+  public static final String ECHO_ADDRESS = "demo.echo";
+
+  private final int port;
+
+  BareBridge(int port) {
+    this.port = port;
+  }
+
+  public static void main(String[] args) {
+    if (args.length < 1) {
+      System.err.println("usage: BareBridge <port> [instances]");
+      System.exit(2);
+    }
+    int port = Integer.parseInt(args[0]);
+    int instances = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    Vertx vertx = Vertx.vertx();
+    vertx.deployVerticle(() -> new BareBridge(port), new DeploymentOptions().setInstances(instances))
+      .onSuccess(id -> System.out.println("READY " + port))
+      .onFailure(BareBridge::exitOnFailure);
+  }
+
+  @Override
+  public Future<?> start() {
+    MessageConsumer<Object> echo = vertx.eventBus().consumer(ECHO_ADDRESS, BareBridge::echo);
+    SockJSBridgeOptions options = new SockJSBridgeOptions()
+      .addInboundPermitted(new PermittedOptions().setAddress(ECHO_ADDRESS));
+    Router router = Router.router(vertx);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options));
+    Future<HttpServer> listening = vertx.createHttpServer().requestHandler(router).listen(port);
+    return Future.all(echo.completion(), listening);
+  }
+
+  private static void echo(Message<Object> message) {
+    message.reply(message.body());
+  }
+
+  private static void exitOnFailure(Throwable failure) {
+    System.err.println("BareBridge failed to start: " + failure);
+    System.exit(1);
+  }
+}
