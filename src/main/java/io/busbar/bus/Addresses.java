@@ -51,4 +51,44 @@ public final class Addresses {
     private Demo() {
     }
   }
+
+  /**
+   * The job platform. Requests fail with {@link FailureCode} codes: 400 (a field is invalid; the message names it),
+   * 404 (no such job), 409 (not in a state that allows it), 429 (the queue is full; see {@link RetryAfter}).
+   */
+  public static final class Jobs {
+    /** Request: a {@code JobSpec} → {@code {"id","state","queue","position","etaMs","eventsAddress"}}. */
+    public static final String SUBMIT = "jobs.submit";
+    /** Request: {@code {"id"[, "waitMs"]}} → the job; with waitMs, replies when it is final or the wait ends. */
+    public static final String GET = "jobs.get";
+    /** Request: {@code {"id"}} → the job, cancelled (a running job's thread is interrupted). */
+    public static final String CANCEL = "jobs.cancel";
+    /** Request: {@code {"id"}} → the dead-lettered job, queued again with fresh attempts. */
+    public static final String RETRY = "jobs.retry";
+    /** Request: {@code {"queue"?, "state"?, "limit"?, "offset"?}} → {@code {"jobs": [...], "total", "offset"}}. */
+    public static final String LIST = "jobs.list";
+    /** Request: {@code {"jobs": [JobSpec...]}} → {@code {"batchId", "eventsAddress", "jobs": [receipts]}}. */
+    public static final String BATCH = "jobs.batch";
+    /** Request: empty → {@code {"queues": [per-queue statistics]}}. */
+    public static final String QUEUES = "jobs.queues";
+    /** Send, node-local: {@code {"address"}}: publish again where a job or batch stands, to its events address. */
+    public static final String REPLAY = "__busbar.jobs.replay";
+    /** Prefix of a job's events address: {@code jobs.events.<job id>}. */
+    public static final String EVENTS_PREFIX = "jobs.events.";
+    /** Prefix of a batch's events address: {@code jobs.batches.<batch id>}. */
+    public static final String BATCH_EVENTS_PREFIX = "jobs.batches.";
+
+    private Jobs() {
+    }
+
+    /** Publish: the events of one job, {@code {"event": "<state>|progress", "job": {...}}}. */
+    public static String eventsOf(String jobId) {
+      return EVENTS_PREFIX + jobId;
+    }
+
+    /** Publish: the events of one batch ({@code completed} per job, then {@code gathered}). */
+    public static String batchEventsOf(String batchId) {
+      return BATCH_EVENTS_PREFIX + batchId;
+    }
+  }
 }

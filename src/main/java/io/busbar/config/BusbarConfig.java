@@ -15,9 +15,10 @@ import java.util.Map;
  * @param deployDir directory of deployment descriptors ({@code deploy.dir}); when it does not exist, the descriptors
  *     embedded in the jar are used
  * @param pools worker pools by name
+ * @param jobs the job platform
  */
 public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, String deployDir,
-    Map<String, PoolConfig> pools) {
+    Map<String, PoolConfig> pools, JobsConfig jobs) {
 
   public static BusbarConfig from(JsonObject json) {
     Conf root = Conf.of(json, "");
@@ -28,6 +29,7 @@ public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, 
       pools.put(name, PoolConfig.from(name, poolsConf.section(name)));
     }
     return new BusbarConfig(HttpConfig.from(root.section("http")), BridgeConfig.from(root.section("bridge")),
-        ApiConfig.from(root.section("api")), deploy.string("dir", "verticles"), Map.copyOf(pools));
+        ApiConfig.from(root.section("api")), deploy.string("dir", "verticles"), Map.copyOf(pools),
+        JobsConfig.from(root.section("jobs")));
   }
 }

@@ -5,6 +5,7 @@ import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.errors.HttpErrors;
 import io.busbar.web.http.BusApi;
 import io.busbar.web.http.HealthApi;
+import io.busbar.web.http.JobsApi;
 import io.busbar.web.http.SseSubscriptions;
 import io.busbar.web.ws.Bridge;
 import io.vertx.core.Future;
@@ -44,6 +45,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.api().maxBodyBytes()));
     new BusApi(vertx.eventBus(), permissions, config.api()).mount(router);
     new SseSubscriptions(vertx, permissions, config.api(), meters).mount(router);
+    new JobsApi(vertx, meters).mount(router);
     router.get("/").handler(ctx -> ctx.json(index()));
 
     // Frames over the bridge's limit get an err frame; only far larger ones are cut by the WebSocket layer itself.
@@ -70,6 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
             .put("bridge.websocket", "/eventbus/websocket").put("bridge.sockjs", "/eventbus")
             .put("request", "POST /api/request/{address}").put("send", "POST /api/send/{address}")
             .put("publish", "POST /api/publish/{address}").put("subscribe", "GET /api/subscribe/{address}")
-            .put("health", "/health").put("ready", "/ready").put("metrics", "/metrics"));
+            .put("jobs", "POST /api/jobs, GET|DELETE /api/jobs/{id}, GET /api/jobs/{id}/events")
+            .put("queues", "GET /api/queues").put("health", "/health").put("ready", "/ready").put("metrics", "/metrics"));
   }
 }

@@ -14,13 +14,17 @@ class AddressesTest {
   @Test
   void everyAddressIsWellFormedAndUnique() throws Exception {
     List<String> all = new ArrayList<>();
+    List<String> prefixes = new ArrayList<>();
     for (Class<?> group : Addresses.class.getDeclaredClasses()) {
       for (Field field : group.getDeclaredFields()) {
         if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
-          all.add((String) field.get(null));
+          (field.getName().endsWith("_PREFIX") ? prefixes : all).add((String) field.get(null));
         }
       }
     }
+    assertThat(prefixes).isNotEmpty().doesNotHaveDuplicates()
+        .allSatisfy(p -> assertThat(p).matches("[a-z0-9-]+(\\.[a-z0-9-]+)*\\."));
+    assertThat(Addresses.Jobs.eventsOf("3f2a")).isEqualTo("jobs.events.3f2a");
 
     assertThat(all).isNotEmpty().doesNotHaveDuplicates()
         .allSatisfy(a -> assertThat(a).matches("(__)?[a-z0-9-]+(\\.[a-z0-9-]+)+"));

@@ -8,6 +8,10 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +28,9 @@ public final class BridgeClient implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final Deque<JsonObject> stash = new ArrayDeque<>();
   private final AtomicInteger binaryFrames = new AtomicInteger();
+  private final AtomicInteger syncs = new AtomicInteger();
   private volatile boolean closed;
   private volatile Short closeStatus;
 
@@ -66,6 +72,13 @@ public final class BridgeClient implements AutoCloseable {
 
   /** The next frame, failing the test when none comes within the deadline. */
   public JsonObject next() {
+    if (!stash.isEmpty()) {
+      return stash.poll();
+    }
+    return receive();
+  }
+
+  private JsonObject receive() {
     try {
       JsonObject frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(frame).as("a frame within %s", WAIT).isNotNull();
@@ -76,19 +89,28 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
-  /** Sends a request to {@code address} and returns the frame that answers it. */
+  /**
+   * Sends a request to {@code address} and returns the frame that answers it; frames that arrive meanwhile for
+   * other addresses are kept for {@link #next()}.
+   */
   public JsonObject request(String address, Object body, String replyAddress) {
     send(new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress)
         .put("body", body));
-    JsonObject frame = next();
-    assertThat(frame.getString("address")).isEqualTo(replyAddress);
-    return frame;
+    List<JsonObject> others = new ArrayList<>();
+    while (true) {
+      JsonObject frame = stash.isEmpty() ? receive() : stash.poll();
+      if (replyAddress.equals(frame.getString("address"))) {
+        stash.addAll(others);
+        return frame;
+      }
+      others.add(frame);
+    }
   }
 
   /** Registers on {@code address} and waits until the registration is live (proved by a round trip). */
   public BridgeClient register(String address) {
     send(new JsonObject().put("type", "register").put("address", address));
-    JsonObject echo = request("demo.echo", "sync", "sync-" + address);
+    JsonObject echo = request("demo.echo", "sync", "sync-" + syncs.incrementAndGet());
     assertThat(echo.getString("type")).as("frame after register on %s", address).isEqualTo("rec");
     return this;
   }
@@ -108,7 +130,7 @@ public final class BridgeClient implements AutoCloseable {
 
   /** Frames received and not yet read. */
   public int pending() {
-    return frames.size();
+    return frames.size() + stash.size();
   }
 
   @Override

@@ -66,6 +66,14 @@ public final class JarProcess implements AutoCloseable {
     command.addAll(main);
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (!env.containsKey("BUSBAR_JOBS_DATA_DIR")) {
+      // Each run gets a store of its own, so that no test recovers another's jobs.
+      try {
+        builder.environment().put("BUSBAR_JOBS_DATA_DIR", Files.createTempDirectory("busbar-data").toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     builder.environment().putAll(env);
     try {
       return new JarProcess(builder.start());
@@ -143,6 +151,12 @@ public final class JarProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** SIGKILL: the process dies at once, as in a crash. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(30));
   }
 
   /** SIGTERM, then the exit code (SIGKILL after 30 s). */

@@ -60,7 +60,8 @@ public final class TestNode implements AutoCloseable {
             .put("outbound", new JsonArray()
                 .add(new JsonObject().put("address", "demo.ticks"))
                 .add(new JsonObject().put("addressRegex", "test\\..+"))
-                .add(new JsonObject().put("addressRegex", "__busbar\\..*"))));
+                .add(new JsonObject().put("addressRegex", "__busbar\\..*"))))
+        .put("jobs", new JsonObject().put("store", "memory"));
   }
 
   public Vertx vertx() {

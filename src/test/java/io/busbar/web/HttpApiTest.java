@@ -86,7 +86,7 @@ class HttpApiTest {
     assertError(post("/api/request/test.silent?timeout=100", "{}"), 504, "timeout");
     assertError(post("/api/request/test.teapot", "{}"), 418, "recipient_failure");
     assertError(post("/api/request/test.odd-code", "{}"), 500, "recipient_failure");
-    assertError(post("/api/request/demo.hash", "{\"data\":1}"), 400, "recipient_failure");
+    assertError(post("/api/request/demo.hash", "{\"data\":1}"), 400, "bad_request");
   }
 
   @Test
@@ -130,7 +130,7 @@ class HttpApiTest {
     assertThat(Await.result(node.http().get("/health").send()).statusCode()).isEqualTo(200);
     HttpResponse<Buffer> ready = Await.result(node.http().get("/ready").send());
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.bodyAsJsonObject().getJsonArray("deployments")).hasSize(5);
+    assertThat(ready.bodyAsJsonObject().getJsonArray("deployments")).hasSize(7);
     String metrics = Await.result(node.http().get("/metrics").send()).bodyAsString();
     assertThat(metrics).contains("vertx_http_server_requests_total", "vertx_eventbus_handlers",
         "vertx_pool_in_use{pool_name=\"cpu\"", "busbar_gateway_connections");

@@ -15,19 +15,23 @@ public enum ErrorCode {
   INVALID_REPLY_ADDRESS("invalid_reply_address", 400),
   MAX_ADDRESS_LENGTH_REACHED("max_address_length_reached", 400),
   INVALID_PARAMETER("invalid_parameter", 400),
+  BAD_REQUEST("bad_request", 400),
   ACCESS_DENIED("access_denied", 403),
   NOT_FOUND("not_found", 404),
   NO_HANDLERS("no_handlers", 404),
   METHOD_NOT_ALLOWED("method_not_allowed", 405),
   ADDRESS_ALREADY_REGISTERED("address_already_registered", 409),
+  CONFLICT("conflict", 409),
   FRAME_TOO_LARGE("frame_too_large", 413),
   BODY_TOO_LARGE("body_too_large", 413),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
   MAX_HANDLERS_REACHED("max_handlers_reached", 429),
+  TOO_MANY_REQUESTS("too_many_requests", 429),
   RECIPIENT_FAILURE("recipient_failure", 500),
   INTERNAL_ERROR("internal_error", 500),
   BUS_ERROR("bus_error", 502),
   NOT_READY("not_ready", 503),
+  UNAVAILABLE("unavailable", 503),
   TIMEOUT("timeout", 504);
 
   private final String code;
@@ -36,6 +40,23 @@ public enum ErrorCode {
   ErrorCode(String code, int status) {
     this.code = code;
     this.status = status;
+  }
+
+  /**
+   * The code for a recipient's {@code fail(code, ...)}: Busbar's own {@code FailureCode}s have names
+   * ({@code bad_request}, {@code not_found}, {@code conflict}, {@code too_many_requests}, {@code unavailable}),
+   * anything else is {@code recipient_failure}.
+   */
+  public static ErrorCode ofRecipientCode(int failureCode) {
+    return switch (failureCode) {
+      case 400 -> BAD_REQUEST;
+      case 403 -> ACCESS_DENIED;
+      case 404 -> NOT_FOUND;
+      case 409 -> CONFLICT;
+      case 429 -> TOO_MANY_REQUESTS;
+      case 503 -> UNAVAILABLE;
+      default -> RECIPIENT_FAILURE;
+    };
   }
 
   /** The snake_case code sent to clients. */

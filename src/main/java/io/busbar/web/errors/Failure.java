@@ -10,8 +10,8 @@ import io.vertx.core.json.JsonObject;
  *
  * <ul>
  *   <li>NO_HANDLERS → 404 {@code no_handlers}; TIMEOUT → 504 {@code timeout}; ERROR → 502 {@code bus_error};</li>
- *   <li>RECIPIENT_FAILURE with a code from 400 to 599 → that status, other codes → 500; the error is
- *       {@code recipient_failure} and the recipient's code and message are passed on;</li>
+ *   <li>RECIPIENT_FAILURE with a code from 400 to 599 → that status, other codes → 500; the error is named after
+ *       the code ({@link ErrorCode#ofRecipientCode}) and the recipient's code and message are passed on;</li>
  *   <li>a {@link GatewayException} → its code's status; anything else → 500 {@code internal_error}, with a generic
  *       message (the cause is logged, not shown).</li>
  * </ul>
@@ -32,7 +32,7 @@ public record Failure(int status, ErrorCode code, String message, ReplyException
       return switch (r.failureType()) {
         case NO_HANDLERS -> new Failure(404, ErrorCode.NO_HANDLERS, r.getMessage(), r);
         case TIMEOUT -> new Failure(504, ErrorCode.TIMEOUT, r.getMessage(), r);
-        case RECIPIENT_FAILURE -> new Failure(statusOf(r.failureCode()), ErrorCode.RECIPIENT_FAILURE,
+        case RECIPIENT_FAILURE -> new Failure(statusOf(r.failureCode()), ErrorCode.ofRecipientCode(r.failureCode()),
             r.getMessage() == null ? "the recipient failed" : r.getMessage(), r);
         case ERROR -> new Failure(502, ErrorCode.BUS_ERROR, r.getMessage(), r);
       };

@@ -1,5 +1,6 @@
 package io.busbar.web.errors;
 
+import io.busbar.bus.RetryAfter;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -59,6 +60,10 @@ public final class HttpErrors {
     if (response.headWritten()) {
       response.reset();
       return;
+    }
+    long retryAfterMs = RetryAfter.parse(failure.message());
+    if (retryAfterMs >= 0) {
+      response.putHeader("Retry-After", String.valueOf((retryAfterMs + 999) / 1000));
     }
     response.setStatusCode(failure.status()).putHeader("Content-Type", "application/json")
         .end(failure.toHttpBody().encode());

@@ -1,5 +1,6 @@
 package io.busbar.web.ws;
 
+import io.busbar.bus.Addresses;
 import io.busbar.config.BridgeConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Permissions;
@@ -211,6 +212,11 @@ public final class BridgeSession {
     MessageConsumer<Object> consumer = bus.consumer(address, message -> deliver(address, message));
     registrations.put(address, consumer);
     meters.subscribed();
+    if (address.startsWith(Addresses.Jobs.EVENTS_PREFIX) || address.startsWith(Addresses.Jobs.BATCH_EVENTS_PREFIX)) {
+      // A client (re)registering on a job's or batch's events gets where it stands, even if it ended while away.
+      consumer.completion().onSuccess(v -> bus.send(Addresses.Jobs.REPLAY, new JsonObject().put("address", address),
+          new DeliveryOptions().setLocalOnly(true)));
+    }
   }
 
   private void onUnregister(JsonObject frame) {

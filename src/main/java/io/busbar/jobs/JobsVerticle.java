@@ -1,0 +1,188 @@
+package io.busbar.jobs;
+
+import io.busbar.bus.Addresses;
+import io.busbar.bus.FailureCode;
+import io.busbar.config.JobsConfig;
+import io.busbar.config.BusbarConfig;
+import io.busbar.jobs.engine.JobEngine;
+import io.busbar.jobs.engine.JobEvents;
+import io.busbar.jobs.store.JobStore;
+import io.busbar.jobs.store.JobStores;
+import io.busbar.jobs.webhook.WebhookOptions;
+import io.busbar.jobs.webhook.WebhookSender;
+import io.busbar.metrics.JobMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the job platform's addresses ({@link Addresses.Jobs}) to a {@link JobEngine}. Deploy exactly one instance
+ * per node, after the {@link JobHandlerVerticle}s (its descriptor has a higher {@code order}).
+ */
+public final class JobsVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobsVerticle.class);
+
+  private JobsConfig config;
+  private JobEngine engine;
+  private WebhookSender webhooks;
+
+  @Override
+  public Future<?> start() {
+    config = BusbarConfig.from(config()).jobs();
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    webhooks = new WebhookSender(vertx, WebhookOptions.of(config.webhook().secret(), config.webhook().maxAttempts(),
+        config.webhook().initialBackoffMs(), config.webhook().maxBackoffMs(), config.webhook().timeoutMs(),
+        WebhookOptions.DEFAULT_MAX_IN_FLIGHT, WebhookOptions.DEFAULT_MAX_QUEUED),
+        registry == null ? new CompositeMeterRegistry() : registry);
+    JobMeters meters = JobMeters.get();
+    JobEvents events = new JobEvents(vertx.eventBus(), meters, this::deliverWebhook);
+    return vertx.executeBlocking(() -> JobStores.open(config.store(), Path.of(config.dataDir()), config.fsync()))
+        .compose(store -> startEngine(store, events, meters));
+  }
+
+  private Future<Void> startEngine(JobStore store, JobEvents events, JobMeters meters) {
+    engine = new JobEngine(vertx, context, config, store, JobHandlers.of(vertx), events);
+    engine.registerMeters(meters);
+    List<Future<?>> bound = new ArrayList<>();
+    bound.add(bind(Addresses.Jobs.SUBMIT, body -> engine.submit(JobSpec.fromJson(body, config))));
+    bound.add(bind(Addresses.Jobs.GET, body -> engine.get(id(body), waitMs(body)).map(Job::toJson)));
+    bound.add(bind(Addresses.Jobs.CANCEL, body -> engine.cancel(id(body)).map(Job::toJson)));
+    bound.add(bind(Addresses.Jobs.RETRY, body -> engine.retry(id(body)).map(Job::toJson)));
+    bound.add(bind(Addresses.Jobs.LIST, body -> Future.succeededFuture(list(body))));
+    bound.add(bind(Addresses.Jobs.BATCH, this::batch));
+    bound.add(bind(Addresses.Jobs.QUEUES, body -> Future.succeededFuture(engine.queueStats())));
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.Jobs.REPLAY, m -> replay(m.body()));
+    return engine.start().compose(v -> Future.all(bound)).<Void>mapEmpty()
+        .onSuccess(v -> LOG.info("jobs engine started: queues {}, store {}", config.queues().keySet(), config.store()));
+  }
+
+  private Future<Void> bind(String address, Function<Object, Future<JsonObject>> operation) {
+    return vertx.eventBus().consumer(address, (Message<Object> message) -> {
+      Future<JsonObject> result;
+      try {
+        result = operation.apply(message.body());
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onSuccess(message::reply).onFailure(e -> fail(message, e));
+    }).completion();
+  }
+
+  private static void fail(Message<Object> message, Throwable error) {
+    if (error instanceof InvalidJobException) {
+      message.fail(FailureCode.BAD_REQUEST.code(), error.getMessage());
+    } else if (error instanceof ReplyException r) {
+      message.fail(r.failureCode(), r.getMessage());
+    } else {
+      LOG.error("job operation on {} failed", message.address(), error);
+      message.fail(FailureCode.INTERNAL.code(), "internal error");
+    }
+  }
+
+  private static JsonObject object(Object body) {
+    if (body instanceof JsonObject json) {
+      return json;
+    }
+    throw new InvalidJobException("body", "must be a JSON object");
+  }
+
+  private static String id(Object body) {
+    Object id = object(body).getValue("id");
+    if (!(id instanceof String s) || s.isEmpty()) {
+      throw new InvalidJobException("id", "required: the job's id");
+    }
+    return s;
+  }
+
+  private long waitMs(Object body) {
+    Object value = object(body).getValue("waitMs", 0);
+    if (!(value instanceof Number n) || n.longValue() < 0 || n.longValue() > config.maxWaitMs()) {
+      throw new InvalidJobException("waitMs", "must be a whole number of ms from 0 to " + config.maxWaitMs());
+    }
+    return n.longValue();
+  }
+
+  private JsonObject list(Object body) {
+    JsonObject query = object(body);
+    Object stateName = query.getValue("state");
+    JobState state = stateName == null ? null : JobState.fromWire(String.valueOf(stateName));
+    if (stateName != null && state == null) {
+      throw new InvalidJobException("state", "must be one of queued, running, succeeded, failed, timed_out, "
+          + "cancelled, dead_lettered");
+    }
+    Object queue = query.getValue("queue");
+    if (queue != null && !(queue instanceof String)) {
+      throw new InvalidJobException("queue", "must be a string");
+    }
+    return engine.list((String) queue, state, bounded(query, "limit", 50, 1, 1000),
+        bounded(query, "offset", 0, 0, Integer.MAX_VALUE));
+  }
+
+  private static int bounded(JsonObject query, String field, int fallback, int min, int max) {
+    Object value = query.getValue(field, fallback);
+    if (!(value instanceof Integer n) || n < min || n > max) {
+      throw new InvalidJobException(field, "must be a whole number from " + min + " to " + max);
+    }
+    return n;
+  }
+
+  private Future<JsonObject> batch(Object body) {
+    Object jobs = object(body).getValue("jobs");
+    if (!(jobs instanceof JsonArray array) || array.isEmpty() || array.size() > config.maxBatch()) {
+      throw new InvalidJobException("jobs", "must be an array of 1 to " + config.maxBatch() + " jobs");
+    }
+    List<JobSpec> specs = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      try {
+        specs.add(JobSpec.fromJson(array.getValue(i), config));
+      } catch (InvalidJobException e) {
+        throw new InvalidJobException("jobs[" + i + "]." + e.field(), e.getMessage().substring(e.field().length() + 2));
+      }
+    }
+    String batchId = UUID.randomUUID().toString();
+    return engine.submitBatch(specs, batchId, Addresses.Jobs.batchEventsOf(batchId));
+  }
+
+  private void replay(JsonObject body) {
+    String address = body == null ? null : body.getString("address");
+    if (address != null && address.startsWith(Addresses.Jobs.EVENTS_PREFIX)) {
+      engine.replay(address.substring(Addresses.Jobs.EVENTS_PREFIX.length()));
+    } else if (address != null && address.startsWith(Addresses.Jobs.BATCH_EVENTS_PREFIX)) {
+      engine.replayBatch(address.substring(Addresses.Jobs.BATCH_EVENTS_PREFIX.length()));
+    }
+  }
+
+  private void deliverWebhook(Job job) {
+    webhooks.deliver(job.webhook(), "job." + job.state().wire(), job.toJson()).onSuccess(result -> {
+      if (!result.delivered()) {
+        LOG.warn("webhook of job {} not delivered after {} attempts: {}", job.id(), result.attempts(),
+            result.lastError());
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (engine == null) {
+      return Future.succeededFuture();
+    }
+    return webhooks.close().eventually(() -> vertx.executeBlocking(() -> {
+      engine.close();
+      return null;
+    }));
+  }
+}

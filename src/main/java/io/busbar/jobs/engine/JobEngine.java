@@ -1,0 +1,602 @@
+package io.busbar.jobs.engine;
+
+import io.busbar.bus.FailureCode;
+import io.busbar.bus.RetryAfter;
+import io.busbar.config.JobsConfig;
+import io.busbar.config.QueueConfig;
+import io.busbar.jobs.InvalidJobException;
+import io.busbar.jobs.Job;
+import io.busbar.jobs.JobHandler;
+import io.busbar.jobs.JobHandlers;
+import io.busbar.jobs.JobReceipt;
+import io.busbar.jobs.JobSpec;
+import io.busbar.jobs.JobState;
+import io.busbar.jobs.model.ServiceTimeEstimator;
+import io.busbar.jobs.store.JobStore;
+import io.busbar.metrics.JobMeters;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job state machine of a node: accepts jobs, keeps them in their queues, runs them on their pools, times them
+ * out, retries them with backoff, dead-letters them, and keeps finished ones for their TTL. Every method must be
+ * called on the engine's context (the jobs verticle's event loop); only handlers run elsewhere, and their ends come
+ * back to that context. Writes go through the {@link StoreWriter}; a submission is answered only once its job is in
+ * the store.
+ */
+public final class JobEngine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
+  private static final String JOBS = "jobs";
+  private static final long MAX_BACKOFF_MS = 3_600_000;
+  private static final long DEFAULT_COST_MS = 100;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final JobsConfig config;
+  private final JobHandlers handlers;
+  private final JobEvents events;
+  private final Map<String, JobPool> pools = new LinkedHashMap<>();
+  private final Map<String, QueueRuntime> queues = new LinkedHashMap<>();
+  private final Map<String, Job> jobs = new HashMap<>();
+  private final Map<String, String> idempotency = new HashMap<>();
+  private final Map<String, Attempt> running = new HashMap<>();
+  private final Map<String, List<Promise<Job>>> waiters = new HashMap<>();
+  private final ServiceTimeEstimator estimates = ServiceTimeEstimator.withHalfLife(50);
+  private final Expiry expiry = new Expiry();
+  private final StoreWriter writer;
+  private final JobStore store;
+  private final List<Long> timers = new ArrayList<>();
+  private long dueTimer = -1;
+  private long dueTimerAt = Long.MAX_VALUE;
+  private boolean closed;
+
+  public JobEngine(Vertx vertx, Context context, JobsConfig config, JobStore store, JobHandlers handlers,
+      JobEvents events) {
+    this.vertx = vertx;
+    this.context = context;
+    this.config = config;
+    this.handlers = handlers;
+    this.events = events;
+    this.store = store;
+    this.writer = new StoreWriter(store, context);
+    config.pools().forEach((name, pool) -> pools.put(name, new JobPool(pool)));
+    for (QueueConfig queue : config.queues().values()) {
+      queues.put(queue.name(), new QueueRuntime(queue, pools.get(queue.pool()), System::currentTimeMillis));
+    }
+    events.lookup(jobs::get);
+  }
+
+  /** Exports the queues' and pools' live measurements as gauges. */
+  public void registerMeters(JobMeters meters) {
+    queues.values().forEach(q -> meters.registerQueue(q.name(), q::waitingCount, q::runningCount, q::arrivalRate,
+        q::completionRate, () -> nanToZero(q.serviceRate()), q::utilisation, () -> q.modelWaitMs() / 1000));
+    pools.values().forEach(p -> meters.registerPool(p.name(), p::limit, p::busy, p::threads));
+  }
+
+  private static double nanToZero(double value) {
+    return Double.isNaN(value) ? 0 : value;
+  }
+
+  /** Recovers the stored jobs (blocking reads on a worker thread) and starts the engine's timers. */
+  public Future<Void> start() {
+    return vertx.executeBlocking(() -> store.loadAll(JOBS)).map(records -> {
+      recover(records);
+      timers.add(vertx.setPeriodic(250, t -> adjustPools()));
+      timers.add(vertx.setPeriodic(1_000, t -> expireFinished()));
+      dispatch();
+      return null;
+    });
+  }
+
+  /**
+   * Rebuilds the working set from the store. A job is stored in the states it waits or ends in, never as running,
+   * so a job whose node died while it ran comes back queued with the attempts it had before: it runs again, and the
+   * interrupted attempt does not count.
+   */
+  private void recover(List<JsonObject> records) {
+    int waiting = 0;
+    Map<String, List<Job>> batchMembers = new HashMap<>();
+    for (JsonObject record : records) {
+      Job job = Job.fromJson(record);
+      QueueRuntime queue = queues.get(job.queue());
+      if (queue == null || job.state() == null) {
+        LOG.warn("stored job {} is left in the store: its queue \"{}\" is not declared", job.id(), job.queue());
+        continue;
+      }
+      jobs.put(job.id(), job);
+      if (job.idempotencyKey() != null) {
+        idempotency.put(job.idempotencyKey(), job.id());
+      }
+      if (job.batchId() != null) {
+        batchMembers.computeIfAbsent(job.batchId(), b -> new ArrayList<>()).add(job);
+      }
+      if (job.state().isFinal()) {
+        expiry.add(job);
+      } else {
+        queue.countWaiting(1);
+        enqueue(queue, job);
+        waiting++;
+      }
+    }
+    batchMembers.forEach(events::recoveredBatch);
+    LOG.info("recovered {} jobs, {} of them to run (again), from the {} store", records.size(), waiting,
+        config.store());
+  }
+
+  // ---------------------------------------------------------------------------------------------- operations
+
+  /** Accepts a job; the receipt comes once it is stored. */
+  public Future<JsonObject> submit(JobSpec spec) {
+    try {
+      QueueRuntime queue = admit(spec, 1);
+      String existing = spec.idempotencyKey() == null ? null : idempotency.get(spec.idempotencyKey());
+      if (existing != null && jobs.containsKey(existing)) {
+        return Future.succeededFuture(receipt(jobs.get(existing), queue));
+      }
+      Job job = accept(spec, queue, null, -1);
+      return writer.put(JOBS, job.toJson()).map(v -> receipt(jobs.getOrDefault(job.id(), job), queue));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** Accepts jobs as one batch: all of them or, when one is invalid or a queue is full, none. */
+  public Future<JsonObject> submitBatch(List<JobSpec> specs, String batchId, String eventsAddress) {
+    try {
+      Map<String, Integer> perQueue = new HashMap<>();
+      specs.forEach(s -> perQueue.merge(s.queue(), 1, Integer::sum));
+      for (int i = 0; i < specs.size(); i++) {
+        try {
+          admit(specs.get(i), perQueue.get(specs.get(i).queue()));
+        } catch (InvalidJobException e) {
+          throw new InvalidJobException("jobs[" + i + "]." + e.field(), e.getMessage().substring(e.field().length() + 2));
+        }
+      }
+      List<Job> accepted = new ArrayList<>();
+      List<Future<Void>> writes = new ArrayList<>();
+      for (int i = 0; i < specs.size(); i++) {
+        Job job = accept(specs.get(i), queues.get(specs.get(i).queue()), batchId, i);
+        accepted.add(job);
+        writes.add(writer.put(JOBS, job.toJson()));
+      }
+      events.batchStarted(batchId, eventsAddress, accepted);
+      return Future.all(writes).map(v -> {
+        JsonArray receipts = new JsonArray();
+        accepted.forEach(j -> receipts.add(receipt(jobs.getOrDefault(j.id(), j), queues.get(j.queue()))));
+        return new JsonObject().put("batchId", batchId).put("eventsAddress", eventsAddress).put("jobs", receipts);
+      });
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private QueueRuntime admit(JobSpec spec, int count) {
+    QueueRuntime queue = queues.get(spec.queue());
+    if (queue == null) {
+      throw new InvalidJobException("queue", "no queue \"" + spec.queue() + "\" (queues: "
+          + String.join(", ", queues.keySet()) + ")");
+    }
+    if (handlers.get(spec.type()) == null) {
+      throw new InvalidJobException("type", "no handler for job type \"" + spec.type() + "\" (registered: "
+          + String.join(", ", handlers.types()) + ")");
+    }
+    if (queue.waitingCount() + count > queue.config().maxQueued()) {
+      long retryAfter = Math.max(1_000, queue.etaMs(queue.waitingCount(), costOf(spec.type(), spec.costMs())));
+      throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FailureCode.TOO_MANY_REQUESTS.code(),
+          RetryAfter.format("queue \"" + queue.name() + "\" is full (" + queue.config().maxQueued() + " jobs)",
+              retryAfter));
+    }
+    return queue;
+  }
+
+  private Job accept(JobSpec spec, QueueRuntime queue, String batchId, int batchIndex) {
+    long now = System.currentTimeMillis();
+    String id = UUID.randomUUID().toString();
+    double cost = costOf(spec.type(), spec.costMs());
+    long eta = spec.delayMs() + queue.etaMs(queue.readyCount(), cost);
+    Job job = spec.toJob(id, now, eta, batchId, batchIndex);
+    jobs.put(id, job);
+    if (job.idempotencyKey() != null) {
+      idempotency.put(job.idempotencyKey(), id);
+    }
+    queue.arrived();
+    queue.countWaiting(1);
+    enqueue(queue, job);
+    events.accepted(job);
+    dispatchSoon();
+    return job;
+  }
+
+  private JsonObject receipt(Job job, QueueRuntime queue) {
+    boolean waiting = job.state() == JobState.QUEUED;
+    return new JobReceipt(job.id(), job.state().wire(), job.queue(), waiting ? queue.position(job.id()) : 0,
+        waiting ? job.predictedWaitMs() : 0, job.eventsAddress()).toJson();
+  }
+
+  /** The job; with {@code waitMs} > 0 and the job not final, answers when it becomes final or the wait ends. */
+  public Future<Job> get(String id, long waitMs) {
+    Job job = jobs.get(id);
+    if (job == null) {
+      return Future.failedFuture(notFound(id));
+    }
+    if (job.state().isFinal() || waitMs <= 0) {
+      return Future.succeededFuture(job);
+    }
+    Promise<Job> promise = Promise.promise();
+    waiters.computeIfAbsent(id, k -> new ArrayList<>()).add(promise);
+    long timer = vertx.setTimer(waitMs, t -> {
+      List<Promise<Job>> list = waiters.get(id);
+      if (list != null && list.remove(promise) && list.isEmpty()) {
+        waiters.remove(id);
+      }
+      promise.tryComplete(jobs.getOrDefault(id, job));
+    });
+    return promise.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** Cancels a job that is not final; a running job's thread is interrupted. */
+  public Future<Job> cancel(String id) {
+    Job job = jobs.get(id);
+    if (job == null) {
+      return Future.failedFuture(notFound(id));
+    }
+    if (job.state().isFinal()) {
+      return Future.failedFuture(conflict("job " + id + " is already " + job.state().wire()));
+    }
+    QueueRuntime queue = queues.get(job.queue());
+    if (job.state() == JobState.RUNNING) {
+      Attempt attempt = running.remove(id);
+      if (attempt != null) {
+        vertx.cancelTimer(attempt.timeoutTimer());
+        attempt.cancel();
+      }
+      queue.countRunning(-1);
+    } else {
+      queue.removeReady(id);
+      queue.countWaiting(-1);
+    }
+    return finish(job.toBuilder().error("cancelled", "cancelled on request"), JobState.CANCELLED);
+  }
+
+  /** Queues a dead-lettered job again, with its attempts reset. */
+  public Future<Job> retry(String id) {
+    Job job = jobs.get(id);
+    if (job == null) {
+      return Future.failedFuture(notFound(id));
+    }
+    if (job.state() != JobState.DEAD_LETTERED) {
+      return Future.failedFuture(conflict("only a dead_lettered job can be retried; job " + id + " is "
+          + job.state().wire()));
+    }
+    QueueRuntime queue = queues.get(job.queue());
+    Job again = job.toBuilder().state(JobState.QUEUED).attempts(0).runAt(System.currentTimeMillis()).finishedAt(0)
+        .build();
+    jobs.put(id, again);
+    queue.countWaiting(1);
+    enqueue(queue, again);
+    events.changed(again);
+    dispatchSoon();
+    return writer.put(JOBS, again.toJson()).map(again);
+  }
+
+  /** A page of jobs, newest first, optionally of one queue and one state. */
+  public JsonObject list(String queue, JobState state, int limit, int offset) {
+    List<Job> matching = new ArrayList<>();
+    for (Job job : jobs.values()) {
+      if ((queue == null || queue.equals(job.queue())) && (state == null || state == job.state())) {
+        matching.add(job);
+      }
+    }
+    matching.sort((a, b) -> Long.compare(b.createdAt(), a.createdAt()));
+    JsonArray page = new JsonArray();
+    matching.stream().skip(offset).limit(limit).forEach(j -> page.add(j.toJson()));
+    return new JsonObject().put("jobs", page).put("total", matching.size()).put("offset", offset).put("limit", limit);
+  }
+
+  /** Per-queue statistics. */
+  public JsonObject queueStats() {
+    JsonArray list = new JsonArray();
+    queues.values().forEach(q -> list.add(q.stats()));
+    return new JsonObject().put("queues", list).put("store", config.store()).put("durability", store.durability())
+        .put("handlers", new JsonArray(handlers.types()));
+  }
+
+  /** Publishes a job's current state again, for a client that (re)registered on its events address. */
+  public void replay(String jobId) {
+    Job job = jobs.get(jobId);
+    if (job != null) {
+      events.changed(job);
+    }
+  }
+
+  /** Publishes a batch's events again, for a client that (re)registered on its events address. */
+  public void replayBatch(String batchId) {
+    events.replayBatch(batchId);
+  }
+
+  // ---------------------------------------------------------------------------------------------- running
+
+  /** Puts a waiting job in line: ready now if it is queued and due, else held until its time (which also turns a
+   * failed or timed-out job back into a queued one). */
+  private void enqueue(QueueRuntime queue, Job job) {
+    if (job.state() != JobState.QUEUED || job.runAt() > System.currentTimeMillis()) {
+      queue.delay(job);
+      scheduleDue(job.runAt());
+    } else {
+      queue.makeReady(job, costOf(job.type(), job.costMs()));
+    }
+  }
+
+  private double costOf(String type, Double costMs) {
+    return costMs != null ? costMs : estimates.estimateOr(type, DEFAULT_COST_MS);
+  }
+
+  private boolean dispatchScheduled;
+
+  /** Dispatches after the current event, so a burst of submissions is dispatched once. */
+  private void dispatchSoon() {
+    if (!dispatchScheduled) {
+      dispatchScheduled = true;
+      context.runOnContext(v -> {
+        dispatchScheduled = false;
+        dispatch();
+      });
+    }
+  }
+
+  private void dispatch() {
+    if (closed) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    for (QueueRuntime queue : queues.values()) {
+      JobPool pool = queue.pool();
+      while (pool.hasSlot() && queue.readyCount() > 0) {
+        if (!queue.takeToken()) {
+          vertx.setTimer(queue.msUntilToken(), t -> dispatch());
+          break;
+        }
+        Job job = jobs.get(queue.pollReady());
+        if (job != null && job.state() == JobState.QUEUED) {
+          start(queue, job, now);
+        }
+      }
+    }
+  }
+
+  private void start(QueueRuntime queue, Job job, long now) {
+    JobHandler handler = handlers.get(job.type());
+    int attemptNo = job.attempts() + 1;
+    Job started = job.toBuilder().state(JobState.RUNNING).attempts(attemptNo).startedAt(now).lease(job.lease() + 1)
+        .progress(0, null).build();
+    jobs.put(job.id(), started);
+    queue.countWaiting(-1);
+    queue.countRunning(1);
+    long waited = started.waitedMs();
+    queue.started(waited);
+    queue.pool().observeWait(waited);
+    events.started(started, attemptNo == 1 ? waited : -1);
+    // Not written: after a crash a stored job runs again whether it was queued or running, so the store only needs
+    // the states a job waits or ends in. That saves a third of the writes.
+    if (handler == null) {
+      queue.countRunning(-1);
+      attemptFailed(started, JobState.FAILED, "no_handler", "no handler for job type \"" + job.type() + "\"");
+      return;
+    }
+    long deadline = job.timeoutMs() > 0 ? now + job.timeoutMs() : Long.MAX_VALUE;
+    Attempt attempt = new Attempt(job.id(), job.type(), job.payload(), attemptNo, deadline, started.lease(),
+        this::progressReported);
+    running.put(job.id(), attempt);
+    java.util.concurrent.Future<?> future = queue.pool().run(() -> execute(attempt, handler, queue.pool()));
+    long timer = job.timeoutMs() > 0 ? vertx.setTimer(job.timeoutMs(), t -> timedOut(job.id(), started.lease())) : -1;
+    attempt.started(future, timer);
+  }
+
+  /** Runs on a pool thread. */
+  private void execute(Attempt attempt, JobHandler handler, JobPool pool) {
+    Object result = null;
+    Throwable error = null;
+    try {
+      result = handler.handle(attempt);
+      if (!isJson(result)) {
+        error = new IllegalStateException("the handler returned a " + result.getClass().getName()
+            + ", not a JSON value");
+      }
+    } catch (Throwable t) {
+      error = t;
+    }
+    Object value = result;
+    Throwable failure = error;
+    context.runOnContext(v -> ended(attempt, value, failure, pool));
+  }
+
+  private static boolean isJson(Object value) {
+    return value == null || value instanceof JsonObject || value instanceof JsonArray || value instanceof String
+        || value instanceof Number || value instanceof Boolean;
+  }
+
+  private void ended(Attempt attempt, Object result, Throwable error, JobPool pool) {
+    pool.released();
+    Job job = jobs.get(attempt.id());
+    if (job == null || job.state() != JobState.RUNNING || job.lease() != attempt.lease()) {
+      dispatch();   // a stale end: the attempt was cancelled or timed out before its thread returned
+      return;
+    }
+    running.remove(attempt.id());
+    vertx.cancelTimer(attempt.timeoutTimer());
+    QueueRuntime queue = queues.get(job.queue());
+    queue.countRunning(-1);
+    long serviceMs = System.currentTimeMillis() - job.startedAt();
+    queue.completed(serviceMs);
+    estimates.observe(job.type(), serviceMs);
+    events.serviced(job, serviceMs);
+    if (error == null) {
+      String message = attempt.latestProgressMessage() != null ? attempt.latestProgressMessage() : job.progressMessage();
+      finish(job.toBuilder().result(result).error(null, null).progress(1, message), JobState.SUCCEEDED);
+    } else if (error instanceof CancellationException || error instanceof InterruptedException) {
+      attemptFailed(job, JobState.FAILED, "failed", "interrupted");
+    } else {
+      attemptFailed(job, JobState.FAILED, "failed", error.getMessage() == null ? error.toString() : error.getMessage());
+    }
+    dispatch();
+  }
+
+  private void timedOut(String id, long lease) {
+    Job job = jobs.get(id);
+    Attempt attempt = running.get(id);
+    if (job == null || attempt == null || job.state() != JobState.RUNNING || attempt.lease() != lease) {
+      return;
+    }
+    running.remove(id);
+    attempt.cancel();
+    queues.get(job.queue()).countRunning(-1);
+    attemptFailed(job, JobState.TIMED_OUT, "timed_out", "timed out after " + job.timeoutMs() + " ms");
+  }
+
+  /** An attempt failed: back in the queue after a backoff while attempts remain, else dead-lettered. */
+  private void attemptFailed(Job job, JobState state, String kind, String message) {
+    long now = System.currentTimeMillis();
+    if (job.attempts() < job.maxAttempts()) {
+      long base = Math.min(MAX_BACKOFF_MS, job.backoffMs() << Math.min(30, job.attempts() - 1));
+      long delay = base / 2 + (base > 1 ? ThreadLocalRandom.current().nextLong(base / 2 + 1) : 0);
+      Job waiting = job.toBuilder().state(state).runAt(now + delay).finishedAt(now).error(kind, message).build();
+      jobs.put(job.id(), waiting);
+      QueueRuntime queue = queues.get(job.queue());
+      queue.countWaiting(1);
+      queue.delay(waiting);
+      scheduleDue(waiting.runAt());
+      events.changed(waiting);
+      writer.put(JOBS, waiting.toJson());
+    } else {
+      events.changed(job.toBuilder().state(state).finishedAt(now).error(kind, message).build());
+      finish(job.toBuilder().error(kind, message), JobState.DEAD_LETTERED);
+    }
+  }
+
+  private Future<Job> finish(Job.Builder builder, JobState state) {
+    Job done = builder.state(state).finishedAt(System.currentTimeMillis()).build();
+    jobs.put(done.id(), done);
+    expiry.add(done);
+    events.changed(done);
+    events.finished(done);
+    List<Promise<Job>> waiting = waiters.remove(done.id());
+    if (waiting != null) {
+      waiting.forEach(p -> p.tryComplete(done));
+    }
+    return writer.put(JOBS, done.toJson()).map(done);
+  }
+
+  void progressReported(Attempt attempt) {
+    long interval = config.progressIntervalMs();
+    Runnable flush = () -> context.runOnContext(v -> {
+      attempt.progressTaken();
+      Job job = jobs.get(attempt.id());
+      if (job != null && job.state() == JobState.RUNNING && job.lease() == attempt.lease()) {
+        Job updated = job.toBuilder().progress(attempt.latestProgress(), attempt.latestProgressMessage()).build();
+        jobs.put(job.id(), updated);
+        events.progress(updated);
+      }
+    });
+    if (interval > 0) {
+      vertx.setTimer(interval, t -> flush.run());
+    } else {
+      flush.run();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- timers
+
+  private void scheduleDue(long runAt) {
+    if (runAt >= dueTimerAt) {
+      return;
+    }
+    if (dueTimer >= 0) {
+      vertx.cancelTimer(dueTimer);
+    }
+    dueTimerAt = runAt;
+    dueTimer = vertx.setTimer(Math.max(1, runAt - System.currentTimeMillis()), t -> releaseDue());
+  }
+
+  private void releaseDue() {
+    dueTimer = -1;
+    dueTimerAt = Long.MAX_VALUE;
+    long now = System.currentTimeMillis();
+    long next = Long.MAX_VALUE;
+    for (QueueRuntime queue : queues.values()) {
+      QueueRuntime.Due due;
+      while ((due = queue.pollDue(now)) != null) {
+        Job job = jobs.get(due.id());
+        if (job != null && job.lease() == due.lease() && !job.state().isFinal() && job.state() != JobState.RUNNING) {
+          Job ready = job.state() == JobState.QUEUED ? job : job.toBuilder().state(JobState.QUEUED).build();
+          if (ready != job) {
+            jobs.put(ready.id(), ready);
+            events.changed(ready);
+            writer.put(JOBS, ready.toJson());
+          }
+          queue.makeReady(ready, costOf(ready.type(), ready.costMs()));
+        }
+      }
+      next = Math.min(next, queue.nextDueAt());
+    }
+    if (next != Long.MAX_VALUE) {
+      scheduleDue(next);
+    }
+    dispatch();
+  }
+
+  private void adjustPools() {
+    long now = System.currentTimeMillis();
+    Map<JobPool, Boolean> backlog = new HashMap<>();
+    queues.values().forEach(q -> backlog.merge(q.pool(), q.readyCount() > 0, Boolean::logicalOr));
+    backlog.forEach((pool, waiting) -> pool.adjust(now, waiting));
+    dispatch();
+  }
+
+  private void expireFinished() {
+    long now = System.currentTimeMillis();
+    for (String id : expiry.due(now)) {
+      Job job = jobs.get(id);
+      if (job != null && job.state().isFinal() && job.finishedAt() + job.resultTtlMs() <= now) {
+        jobs.remove(id);
+        if (job.idempotencyKey() != null) {
+          idempotency.remove(job.idempotencyKey(), id);
+        }
+        events.expired(job);
+        writer.delete(JOBS, id);
+      }
+    }
+  }
+
+  private static ReplyException notFound(String id) {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FailureCode.NOT_FOUND.code(), "no job " + id);
+  }
+
+  private static ReplyException conflict(String message) {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FailureCode.CONFLICT.code(), message);
+  }
+
+  /** Stops the timers, interrupts running jobs and closes the store (blocking: call from a worker thread). */
+  public void close() {
+    closed = true;
+    timers.forEach(vertx::cancelTimer);
+    pools.values().forEach(JobPool::close);
+    writer.close();
+  }
+}

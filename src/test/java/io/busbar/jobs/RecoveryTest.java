@@ -1,0 +1,53 @@
+package io.busbar.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.busbar.testsupport.Await;
+import io.busbar.testsupport.JobsFixture;
+import io.busbar.jobs.store.JobStores;
+import io.busbar.jobs.store.JobStore;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a node finds in its durable store when it starts. */
+class RecoveryTest {
+
+  private static Job stored(String id, JobState state, int attempts, long runAt, String queue) {
+    JsonObject json = new JsonObject().put("id", id).put("type", "echo").put("queue", queue).put("state", state.wire())
+        .put("payload", id).put("maxAttempts", 3).put("attempts", attempts).put("createdAt", runAt - 10)
+        .put("runAt", runAt).put("resultTtlMs", 60_000).put("eventsAddress", "jobs.events." + id);
+    return Job.fromJson(json);
+  }
+
+  @Test
+  void waitingJobsRunAndFinishedOnesAreKeptAndUnknownQueuesAreLeftAlone(@TempDir Path data) {
+    long now = System.currentTimeMillis();
+    try (JobStore store = JobStores.open("mvstore", data, false)) {
+      store.write("jobs", List.of(
+          stored("queued", JobState.QUEUED, 0, now, "default").toJson(),
+          stored("failed-due", JobState.FAILED, 1, now - 1000, "default").toJson(),
+          stored("retry-later", JobState.TIMED_OUT, 1, now + 300, "default").toJson(),
+          stored("done", JobState.SUCCEEDED, 1, now, "default").toJson(),
+          stored("orphan", JobState.QUEUED, 0, now, "no-such-queue").toJson()), List.of());
+    }
+
+    try (JobsFixture jobs = JobsFixture.start(new JsonObject().put("jobs", new JsonObject().put("store", "mvstore")
+        .put("dataDir", data.toString())))) {
+      for (String id : List.of("queued", "failed-due", "retry-later")) {
+        Job job = jobs.awaitFinal(id);
+        assertThat(job.state()).as(id).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job.result()).isEqualTo(id);
+      }
+      assertThat(jobs.awaitFinal("failed-due").attempts()).isEqualTo(2);
+      assertThat(Await.result(jobs.client().get("done")).state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(jobs.node().vertx().sharedData().getLocalMap("busbar.jobs.handlers").keySet()).contains("echo");
+    }
+
+    try (JobStore store = JobStores.open("mvstore", data, false)) {
+      assertThat(store.loadAll("jobs")).extracting(j -> j.getString("id")).contains("orphan");
+    }
+  }
+}
