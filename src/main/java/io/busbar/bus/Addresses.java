@@ -31,6 +31,23 @@ public final class Addresses {
     }
   }
 
+  /** Live statistics of the node, for the dashboard and other watchers. */
+  public static final class Stats {
+    /**
+     * Publish, once per {@code stats.intervalMs} (default one second), by every node: a snapshot of the node, its
+     * queues, pools and gateway ({@code io.busbar.dashboard.StatsSnapshot} describes the fields).
+     */
+    public static final String SNAPSHOTS = "busbar.stats";
+    /**
+     * Request, node-local: {@code {"limit"?: n}} → {@code {"node", "intervalMs", "snapshots": [oldest … newest]}},
+     * the node's latest snapshots (all it keeps when no limit is given).
+     */
+    public static final String HISTORY = "__busbar.stats.history";
+
+    private Stats() {
+    }
+  }
+
   /** The demonstration services deployed by the default descriptors. */
   public static final class Demo {
     /** Request on the event loop: replies with the request's body unchanged. */

@@ -1,0 +1,62 @@
+package io.busbar.dashboard;
+
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.lang.management.OperatingSystemMXBean;
+import java.lang.management.RuntimeMXBean;
+
+/**
+ * What a snapshot says about the node itself: who it is (name, host, pid, Java version, start time) and how it is
+ * doing (uptime, heap, CPU, threads). Everything comes from the JVM's management beans, which answer without blocking.
+ */
+final class NodeInfo {
+
+  private final String name;
+  private final String host;
+  private final long pid;
+  private final long startedAt;
+  private final boolean clustered;
+  private final RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
+  private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+
+  /**
+   * @param httpPort the gateway's port, or -1 when this node serves no HTTP
+   * @param clustered whether the node's event bus is clustered
+   */
+  NodeInfo(int httpPort, boolean clustered) {
+    // The runtime's name is "pid@host", fixed at JVM start: no name lookup on the event loop.
+    String runtimeName = runtime.getName();
+    int at = runtimeName.indexOf('@');
+    this.host = at >= 0 ? runtimeName.substring(at + 1) : "localhost";
+    this.pid = ProcessHandle.current().pid();
+    this.name = httpPort >= 0 ? host + ":" + httpPort : host + "/" + pid;
+    this.startedAt = runtime.getStartTime();
+    this.clustered = clustered;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The node's identity and vital signs now. */
+  JsonObject toJson(long now) {
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    JsonObject json = new JsonObject().put("name", name).put("host", host).put("pid", pid)
+        .put("java", Runtime.version().toString()).put("clustered", clustered).put("startedAt", startedAt)
+        .put("uptimeMs", Math.max(0, now - startedAt)).put("heapUsed", heap.getUsed())
+        .put("heapMax", heap.getMax() > 0 ? heap.getMax() : heap.getCommitted())
+        .put("cpus", os.getAvailableProcessors()).put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+    double load = os.getSystemLoadAverage();
+    if (load >= 0) {
+      json.put("loadAverage", load);
+    }
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      double cpu = sun.getProcessCpuLoad();
+      if (cpu >= 0) {
+        json.put("processCpu", cpu);
+      }
+    }
+    return json;
+  }
+}
