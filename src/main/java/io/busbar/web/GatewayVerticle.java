@@ -4,9 +4,11 @@ import io.busbar.config.BusbarConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.errors.HttpErrors;
 import io.busbar.web.http.BusApi;
+import io.busbar.web.http.DashboardPage;
 import io.busbar.web.http.HealthApi;
 import io.busbar.web.http.JobsApi;
 import io.busbar.web.http.SseSubscriptions;
+import io.busbar.web.http.StatsApi;
 import io.busbar.web.ws.Bridge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,7 +48,9 @@ public final class GatewayVerticle extends VerticleBase {
     new BusApi(vertx.eventBus(), permissions, config.api()).mount(router);
     new SseSubscriptions(vertx, permissions, config.api(), meters).mount(router);
     new JobsApi(vertx, meters).mount(router);
-    router.get("/").handler(ctx -> ctx.json(index()));
+    new StatsApi(vertx.eventBus()).mount(router);
+    router.get("/api").handler(ctx -> ctx.json(index()));
+    new DashboardPage().mount(router);
 
     // Frames over the bridge's limit get an err frame; only far larger ones are cut by the WebSocket layer itself.
     int hardLimit = Math.max(config.bridge().maxFrameBytes() * 4, 256 * 1024);
@@ -73,6 +77,7 @@ public final class GatewayVerticle extends VerticleBase {
             .put("request", "POST /api/request/{address}").put("send", "POST /api/send/{address}")
             .put("publish", "POST /api/publish/{address}").put("subscribe", "GET /api/subscribe/{address}")
             .put("jobs", "POST /api/jobs, GET|DELETE /api/jobs/{id}, GET /api/jobs/{id}/events")
-            .put("queues", "GET /api/queues").put("health", "/health").put("ready", "/ready").put("metrics", "/metrics"));
+            .put("queues", "GET /api/queues").put("stats", "GET /api/stats, GET /api/stats/history")
+            .put("dashboard", "/").put("health", "/health").put("ready", "/ready").put("metrics", "/metrics"));
   }
 }

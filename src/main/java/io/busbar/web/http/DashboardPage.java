@@ -1,0 +1,32 @@
+package io.busbar.web.http;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * The dashboard: a static page served from the jar ({@code webroot/} on the classpath) at {@code /}. It talks to the
+ * node only as any client does, over the bridge WebSocket and the HTTP API, so it holds no privilege of its own.
+ * Every asset comes from the jar; the content security policy keeps it that way (no inline script, no other origin).
+ */
+public final class DashboardPage {
+
+  static final String WEBROOT = "webroot";
+  private static final String POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+      + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+  /** Mounts the page; call it after every API route, since it answers any GET path naming a file of the page. */
+  public void mount(Router router) {
+    StaticHandler files = StaticHandler.create(WEBROOT).setIndexPage("index.html")
+        // Small files, read from the jar: no caching, so an upgraded node never serves a stale page.
+        .setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false);
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(DashboardPage::secure).handler(files);
+  }
+
+  private static void secure(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Security-Policy", POLICY).putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer").putHeader("Cache-Control", "no-cache");
+    ctx.next();
+  }
+}

@@ -1,0 +1,105 @@
+// Starts the dashboard: one bridge connection, the statistics feed (history over HTTP once, then busbar.stats live),
+// the three views and their tabs.
+
+import {Bus} from './bus.js';
+import {Overview} from './overview.js';
+import {JobsView} from './jobs.js';
+import {ConsoleView} from './console.js';
+import {h, $} from './dom.js';
+
+const STATS = 'busbar.stats';
+const STATS_HISTORY = '/api/stats/history';
+
+function toast(message, error = false) {
+  const el = h('div', {class: 'toast' + (error ? ' error' : '')}, message);
+  $('toasts').append(el);
+  setTimeout(() => el.remove(), error ? 8000 : 4000);
+}
+
+function banner(message) {
+  const el = $('banner');
+  el.textContent = message || '';
+  el.hidden = !message;
+}
+
+function theme() {
+  const stored = localStorage.getItem('busbar.theme');
+  const apply = (name) => {
+    document.documentElement.dataset.theme = name;
+    window.dispatchEvent(new Event('themechange'));
+  };
+  apply(stored || (matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark'));
+  $('theme').addEventListener('click', () => {
+    const next = document.documentElement.dataset.theme === 'light' ? 'dark' : 'light';
+    localStorage.setItem('busbar.theme', next);
+    apply(next);
+  });
+}
+
+function tabs(views) {
+  const showTab = () => {
+    const name = (location.hash || '#overview').slice(1);
+    const active = views[name] ? name : 'overview';
+    for (const [key, view] of Object.entries(views)) {
+      $('view-' + key).hidden = key !== active;
+      if (key === active) view.show?.();
+      else view.hide?.();
+    }
+    for (const a of document.querySelectorAll('.tabs a')) a.classList.toggle('active', a.dataset.tab === active);
+  };
+  window.addEventListener('hashchange', showTab);
+  showTab();
+}
+
+/** Snapshots this node kept, so charts start drawn; newer ones than the overview has are added. */
+async function loadHistory(overview) {
+  try {
+    const response = await fetch(STATS_HISTORY, {cache: 'no-store'});
+    if (!response.ok) {
+      banner(response.status === 404
+        ? 'This node does not run the statistics service (verticles/stats.json), so there are no live charts.'
+        : `Statistics history unavailable: HTTP ${response.status}.`);
+      return;
+    }
+    const history = await response.json();
+    for (const snapshot of history.snapshots) overview.add(snapshot);
+  } catch (e) {
+    toast('Could not load the statistics history: ' + e.message, true);
+  }
+}
+
+function connectionStatus(bus) {
+  const labels = {connecting: 'Connecting…', open: 'Live', reconnecting: 'Reconnecting…', closed: 'Closed'};
+  bus.addEventListener('state', (e) => {
+    $('conn').dataset.state = e.detail.state;
+    $('conn-text').textContent = labels[e.detail.state] || e.detail.state;
+  });
+}
+
+function start() {
+  theme();
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const bus = new Bus(`${scheme}://${location.host}/eventbus/websocket`);
+  connectionStatus(bus);
+  const overview = new Overview();
+  const jobs = new JobsView(bus, toast);
+  const consoleView = new ConsoleView(bus);
+  overview.onSnapshot((s) => jobs.onSnapshot(s));
+  window.addEventListener('themechange', () => overview.redraw());
+
+  let opened = false;
+  bus.subscribe(STATS, (snapshot) => overview.add(snapshot), (e) => banner(
+    `Live statistics are not permitted for this page (${STATS}: ${e.message}). Add {"address": "${STATS}"} to bridge.outbound.`));
+  bus.addEventListener('open', () => {
+    // The first time, and after each reconnect, fill what was missed from the node's history.
+    loadHistory(overview);
+    if (!opened) {
+      opened = true;
+      jobs.refresh();
+    }
+  });
+  tabs({overview: {}, jobs, console: consoleView});
+  window.busbar = {bus, overview, jobs, console: consoleView};
+}
+
+start();
