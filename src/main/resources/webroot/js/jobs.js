@@ -201,6 +201,7 @@ export class JobsView {
     el.dataset.state = job.state;
     el.dataset.progress = String(job.progress || 0);
     el.dataset.attempts = String(job.attempts);
+    el.dataset.finished = String(job.finishedAt || 0);
     const waited = job.startedAt ? job.startedAt - Math.max(job.createdAt, job.runAt || 0) : null;
     const kv = [
       ['Queue', job.queue], ['Attempts', `${job.attempts} of ${job.maxAttempts}`], ['Priority', String(job.priority)],
@@ -215,7 +216,7 @@ export class JobsView {
     if (job.batchId) kv.push(['Batch', `${job.batchId} #${job.batchIndex}`]);
     const cancellable = job.state === 'queued' || job.state === 'running' || job.state === 'failed'
       || job.state === 'timed_out';
-    el.replaceChildren(
+    el.replaceChildren(...[
       h('div', {class: 'card-head'}, h('h3', null, job.type), badge(job.state), h('span', {class: 'spacer'}),
         h('button', {class: 'icon-btn', type: 'button', id: 'job-close', title: 'Close', onclick: () => this.close()}, '✕')),
       h('div', {class: 'job-id'}, job.id),
@@ -235,14 +236,18 @@ export class JobsView {
           title: 'Queue a dead-lettered job again, with fresh attempts',
           onclick: () => this.act('jobs.retry', job.id, 'Retry')}, 'Retry'),
         h('span', {class: 'spacer'}),
-        h('span', {class: 'note'}, job.eventsAddress)));
+        h('span', {class: 'note'}, job.eventsAddress)),
+    ].flat().filter((x) => x != null));
   }
 
   async act(address, id, what) {
     try {
-      const reply = await this.bus.request(address, {id});
+      await this.bus.request(address, {id});
+      // The job's events may have overtaken the reply (a retried job can fail again at once): ask where it stands,
+      // which is answered after every event published before.
+      const now = (await this.bus.request('jobs.get', {id})).body;
       if (this.detail && this.detail.job.id === id) {
-        this.detail.job = reply.body;
+        this.detail.job = now;
         this.renderDetail();
       }
       this.refresh();

@@ -21,7 +21,8 @@ export class LineChart {
   /**
    * @param el the element to fill
    * @param options title; unit (ms | rate | percent | bytes | count); series [{key, label, color (a CSS variable
-   *   name), dash?, area?}]; windowMs (default 5 min); max (a fixed top, e.g. 1 for percent); floor (smallest top
+   *   name), dash?, area?, reference? (a factor: the series scales the axis only when within it of the others)}];
+   *   windowMs (default 5 min); max (a fixed top, e.g. 1 for percent); floor (smallest top
    *   of the y axis); height in CSS pixels
    */
   constructor(el, {title, unit = 'count', series, windowMs = 300_000, max = null, floor = null, height = 130}) {
@@ -130,6 +131,8 @@ export class LineChart {
     for (const s of this.series) this.legendValues[s.key].textContent = this.fmt(latest[s.key]);
     this.el.dataset.points = String(this.t.length);
     this.el.dataset.latest = JSON.stringify(latest);
+    this.el.dataset.max = JSON.stringify(Object.fromEntries(this.series.map((s) =>
+      [s.key, this.values[s.key].reduce((m, v) => (v != null && (m == null || v > m) ? v : m), null)])));
 
     const width = this.canvas.clientWidth;
     if (!width) return;
@@ -153,8 +156,14 @@ export class LineChart {
     // y scale
     let top = this.fixedMax;
     if (top == null) {
+      // A reference series (e.g. capacity) sets the scale only when it is near the others, so that a large
+      // capacity does not flatten the lines that matter; it is then drawn clipped, and its legend keeps the value.
+      const seriesMax = (s) => this.values[s.key].reduce((m, v) => (v != null && v > m ? v : m), 0);
       let max = 0;
-      for (const s of this.series) for (const v of this.values[s.key]) if (v != null && v > max) max = v;
+      for (const s of this.series) if (!s.reference) max = Math.max(max, seriesMax(s));
+      for (const s of this.series) {
+        if (s.reference && seriesMax(s) <= Math.max(max, this.floor) * s.reference) max = Math.max(max, seriesMax(s));
+      }
       max = Math.max(max * 1.08, this.floor);
       const step = niceStep(max / 4);
       top = Math.ceil(max / step) * step;

@@ -119,7 +119,7 @@ export class Overview {
         h('td', {class: 'num'}, q.serviceRate == null ? '–' : f.rate(q.serviceRate)),
         h('td', {class: 'num'}, rhoCell(q.utilisation)),
         h('td', {class: 'num'}, f.ms(q.meanWaitMs)),
-        h('td', {class: 'num'}, f.ms(q.predictedWaitMs)),
+        h('td', {class: 'num'}, predicted(q)),
         h('td', {class: 'num'}, f.ms(q.wait && q.wait.p95)),
         h('td', {class: 'num' + (dead ? ' bad' : '')}, f.count(dead)));
     });
@@ -159,7 +159,7 @@ export class Overview {
       throughput: chart('throughput', {title: 'Throughput', unit: 'rate', series: [
         {key: 'lambda', label: 'arrivals λ', color: '--s5'},
         {key: 'done', label: 'completed', color: '--s3', area: true},
-        {key: 'capacity', label: 'capacity cμ', color: '--faint', dash: true}]}),
+        {key: 'capacity', label: 'capacity cμ', color: '--faint', dash: true, reference: 3}]}),
       utilisation: chart('utilisation', {title: 'Utilisation ρ', unit: 'percent', floor: 1, series: [
         {key: 'rho', label: 'ρ = λ / cμ', color: '--s2', area: true}]}),
       wait: chart('wait', {title: 'Wait, measured (last 2 min)', unit: 'ms', series: [
@@ -197,7 +197,7 @@ export class Overview {
     view.summary.replaceChildren(...present(
       h('span', {class: 'qname'}, q.name),
       chip('policy', q.policy), chip('pool', q.pool), chip('n', f.count(q.length)), chip('running', f.count(q.running)),
-      chip('ρ', f.percent(q.utilisation)), chip('predicted wait', f.ms(q.predictedWaitMs)),
+      chip('ρ', f.percent(q.utilisation)), chip('predicted wait', predicted(q)),
       q.delayed ? chip('delayed', f.count(q.delayed)) : null,
       chip('max queued', f.count(q.maxQueued))));
     const types = q.types || [];
@@ -210,7 +210,8 @@ export class Overview {
         h('thead', null, h('tr', null, h('th', null, 'Job type'), h('th', {class: 'num'}, 'Runs'),
           h('th', {class: 'num'}, 'Runs, last 2 min'), h('th', {class: 'num'}, 'Mean'), h('th', {class: 'num'}, 'p50'),
           h('th', {class: 'num'}, 'p95'), h('th', {class: 'num'}, 'p99'), h('th', {class: 'num'}, 'Max'))),
-        h('tbody', null, types.map((t) => h('tr', null, h('td', null, t.type), h('td', {class: 'num'}, f.count(t.count)),
+        h('tbody', null, types.map((t) => h('tr', {dataset: {type: t.type, count: String(t.count), p50: String(t.p50 ?? '')}},
+          h('td', null, t.type), h('td', {class: 'num'}, f.count(t.count)),
           h('td', {class: 'num'}, f.count(t.recent)), h('td', {class: 'num'}, f.ms(t.meanMs)),
           h('td', {class: 'num'}, f.ms(t.p50)), h('td', {class: 'num'}, f.ms(t.p95)), h('td', {class: 'num'}, f.ms(t.p99)),
           h('td', {class: 'num'}, f.ms(t.maxMs)))))),
@@ -302,6 +303,11 @@ export class Overview {
 /** The arguments that are nodes or text (for replaceChildren, which would write "null"). */
 function present(...items) {
   return items.filter((x) => x != null && x !== false);
+}
+
+/** The model's mean wait; unbounded (no steady state) when the queue is overloaded. */
+function predicted(q) {
+  return q.predictedWaitMs == null && q.utilisation >= 1 ? '∞ (ρ ≥ 1)' : f.ms(q.predictedWaitMs);
 }
 
 function pct(value, of) {
