@@ -1,6 +1,7 @@
 package io.busbar.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.busbar.bus.Addresses;
 import io.busbar.jobs.JobsClient;
@@ -13,9 +14,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,6 +124,32 @@ class StatsServiceTest {
     HttpResponse<Buffer> bad = get("/api/stats/history?limit=many");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.bodyAsJsonObject().getString("error")).isEqualTo("invalid_parameter");
+  }
+
+  @Test
+  void busbarTopPrintsTheQueueTable() throws Exception {
+    assumeTrue(works("python3", "--version") && works("curl", "--version"), "bin/busbar-top needs curl and python3");
+    Poll.until("a snapshot", Duration.ofSeconds(10), () -> get("/api/stats").statusCode() == 200);
+    Process top = new ProcessBuilder("sh", "bin/busbar-top", "--once", "http://127.0.0.1:" + node.port())
+        .redirectErrorStream(true).start();
+    String out = new String(top.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(top.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(top.exitValue()).as(out).isZero();
+    assertThat(out).contains(":" + node.port()).contains("queue").contains("default").contains("priority")
+        .contains("pool jobs-cpu");
+  }
+
+  private static boolean works(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Test
