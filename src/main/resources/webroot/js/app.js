@@ -63,6 +63,7 @@ async function loadHistory(overview) {
     }
     const history = await response.json();
     for (const snapshot of history.snapshots) overview.add(snapshot);
+    overview.prefer(history.node);
   } catch (e) {
     toast('Could not load the statistics history: ' + e.message, true);
   }

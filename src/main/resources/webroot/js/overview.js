@@ -43,6 +43,14 @@ export class Overview {
     this.systemCharts = null;
     this.poolKey = '';
     this.listeners = [];
+    this.chosen = false;           // the operator picked a node
+    // Nodes that stop reporting turn grey even when no snapshot arrives any more.
+    setInterval(() => this.renderNodes(), 2000);
+  }
+
+  /** The node that served the page: shown unless the operator picked another. */
+  prefer(name) {
+    if (!this.chosen && name && this.nodes.has(name)) this.select(name, false);
   }
 
   /** Calls fn(snapshot) for each snapshot of the selected node (other views use the queue names and job types). */
@@ -83,7 +91,8 @@ export class Overview {
     for (const t of this.tiles) t.spark.draw();
   }
 
-  select(name) {
+  select(name, byOperator = true) {
+    if (byOperator) this.chosen = true;
     if (name === this.selected || !this.nodes.has(name)) return;
     this.selected = name;
     for (const view of this.queueViews.values()) for (const c of Object.values(view.charts)) c.clear();
@@ -293,7 +302,7 @@ export class Overview {
         h('dt', null, 'Threads'), h('dd', null, f.count(n.threads)),
         h('dt', null, 'Process'), h('dd', null, `pid ${n.pid} · Java ${n.java.split('+')[0]}`)));
     });
-    $('nodes').replaceChildren(...cards);
+    $('nodes').replaceChildren(...(cards.length ? cards : [h('div', {class: 'empty'}, 'waiting for the first snapshot…')]));
     const live = [...this.nodes.values()].filter(({snapshot, seenAt}) =>
       now - seenAt <= GONE_AFTER_INTERVALS * (snapshot.intervalMs || 1000)).length;
     $('nodes-sub').textContent = `${live} of ${this.nodes.size} reporting`;

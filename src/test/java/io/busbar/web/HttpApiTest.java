@@ -130,7 +130,7 @@ class HttpApiTest {
     assertThat(Await.result(node.http().get("/health").send()).statusCode()).isEqualTo(200);
     HttpResponse<Buffer> ready = Await.result(node.http().get("/ready").send());
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.bodyAsJsonObject().getJsonArray("deployments")).hasSize(7);
+    assertThat(ready.bodyAsJsonObject().getJsonArray("deployments")).hasSize(8);
     String metrics = Await.result(node.http().get("/metrics").send()).bodyAsString();
     assertThat(metrics).contains("vertx_http_server_requests_total", "vertx_eventbus_handlers",
         "vertx_pool_in_use{pool_name=\"cpu\"", "busbar_gateway_connections");

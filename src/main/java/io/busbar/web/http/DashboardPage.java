@@ -16,12 +16,16 @@ public final class DashboardPage {
   private static final String POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
       + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-  /** Mounts the page; call it after every API route, since it answers any GET path naming a file of the page. */
+  /** Paths of the page's files: other paths keep the router's own answers (404, and 405 for a wrong method). */
+  private static final String FILES = "/(|index\\.html|favicon\\.svg|(css|js)/[A-Za-z0-9._-]+)";
+
+  /** Mounts the page at {@code /} and its assets. */
   public void mount(Router router) {
     StaticHandler files = StaticHandler.create(WEBROOT).setIndexPage("index.html")
         // Small files, read from the jar: no caching, so an upgraded node never serves a stale page.
         .setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false);
-    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(DashboardPage::secure).handler(files);
+    router.routeWithRegex(FILES).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(DashboardPage::secure)
+        .handler(files);
   }
 
   private static void secure(RoutingContext ctx) {
