@@ -40,6 +40,8 @@ public final class Browser implements AutoCloseable {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Selenium logs through java.util.logging; held here, since the log manager keeps loggers only weakly. */
+  private static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
   /** How long a test waits for the page to show something. */
   public static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -63,8 +65,8 @@ public final class Browser implements AutoCloseable {
 
   /** A headless browser with a window of {@code width} × {@code height} CSS pixels. */
   public static Browser open(int width, int height) {
-    // Selenium logs through java.util.logging; its notes about CDP versions and the like are not test failures.
-    java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
+    // Selenium's notes (about CDP versions and the like) are not test failures; its errors still show.
+    SELENIUM_LOG.setLevel(Level.SEVERE);
     Path profile;
     try {
       profile = Files.createTempDirectory("busbar-chromium-");
