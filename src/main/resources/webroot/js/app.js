@@ -9,6 +9,42 @@ import {h, $} from './dom.js';
 
 const STATS = 'busbar.stats';
 const STATS_HISTORY = '/api/stats/history';
+const TOKEN_PARAM = 'access_token';
+const TOKEN_KEY = 'busbar.token';
+
+/**
+ * Credentials, for a node that requires them: a JWT or API key given once in the page's fragment
+ * (`/#access_token=…`, which never reaches a server log), kept for the tab's session and sent as the query
+ * parameter a browser can give a WebSocket handshake.
+ */
+function token() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const given = fragment.get(TOKEN_PARAM);
+  if (given) {
+    sessionStorage.setItem(TOKEN_KEY, given);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function withToken(url) {
+  const t = token();
+  return t ? `${url}${url.includes('?') ? '&' : '?'}${TOKEN_PARAM}=${encodeURIComponent(t)}` : url;
+}
+
+function askForCredentials() {
+  const input = h('input', {type: 'password', placeholder: 'JWT or API key', size: 40, autocomplete: 'off'});
+  const form = h('form', {class: 'toolbar', onsubmit: (e) => {
+    e.preventDefault();
+    if (input.value.trim()) {
+      sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+      location.reload();
+    }
+  }}, h('span', null, 'This node requires credentials.'), input, h('button', {class: 'btn primary', type: 'submit'}, 'Use'));
+  const el = $('banner');
+  el.replaceChildren(form);
+  el.hidden = false;
+}
 
 function toast(message, error = false) {
   const el = h('div', {class: 'toast' + (error ? ' error' : '')}, message);
@@ -54,7 +90,11 @@ function tabs(views) {
 /** Snapshots this node kept, so charts start drawn; newer ones than the overview has are added. */
 async function loadHistory(overview) {
   try {
-    const response = await fetch(STATS_HISTORY, {cache: 'no-store'});
+    const response = await fetch(withToken(STATS_HISTORY), {cache: 'no-store'});
+    if (response.status === 401) {
+      askForCredentials();
+      return;
+    }
     if (!response.ok) {
       banner(response.status === 404
         ? 'This node does not run the statistics service (verticles/stats.json), so there are no live charts.'
@@ -80,7 +120,7 @@ function connectionStatus(bus) {
 function start() {
   theme();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const bus = new Bus(`${scheme}://${location.host}/eventbus/websocket`);
+  const bus = new Bus(withToken(`${scheme}://${location.host}/eventbus/websocket`));
   connectionStatus(bus);
   const overview = new Overview();
   const jobs = new JobsView(bus, toast);
