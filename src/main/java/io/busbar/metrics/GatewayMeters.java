@@ -60,6 +60,11 @@ public final class GatewayMeters {
     connections.get(transport).incrementAndGet();
   }
 
+  /** Open bridge connections (WebSocket and SockJS) on this node. */
+  public long bridgeConnections() {
+    return connections.get("websocket").get() + connections.get("sockjs").get();
+  }
+
   public void connectionClosed(String transport) {
     connections.get(transport).decrementAndGet();
   }

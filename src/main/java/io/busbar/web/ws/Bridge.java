@@ -4,6 +4,7 @@ import io.busbar.config.BridgeConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Permissions;
 import io.busbar.web.errors.ErrorCode;
+import io.busbar.web.errors.Failure;
 import io.busbar.web.errors.GatewayException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -72,6 +73,11 @@ public final class Bridge {
       ctx.fail(new GatewayException(ErrorCode.INVALID_PARAMETER, "this endpoint expects a WebSocket upgrade"));
       return;
     }
+    if (meters.bridgeConnections() >= config.maxConnections()) {
+      ctx.fail(new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS,
+          "this node has reached its " + config.maxConnections() + " bridge connections"));
+      return;
+    }
     ctx.request().toWebSocket().onSuccess(this::acceptWebSocket).onFailure(ctx::fail);
   }
 
@@ -85,6 +91,12 @@ public final class Bridge {
 
   private void acceptSockJS(SockJSSocket socket) {
     FrameChannel channel = new SockJSChannel(socket);
+    if (meters.bridgeConnections() >= config.maxConnections()) {
+      channel.write(BridgeFrames.refused(Failure.of(new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS,
+          "this node has reached its " + config.maxConnections() + " bridge connections")), null));
+      channel.close((short) 1013, "too many connections");
+      return;
+    }
     BridgeSession session = open(channel);
     socket.handler(data -> session.onFrame(data.toString()));
     socket.endHandler(v -> closed(session, channel));

@@ -7,6 +7,7 @@ import io.busbar.web.Permissions;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.Failure;
 import io.busbar.web.errors.GatewayException;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -52,6 +53,10 @@ public final class BridgeSession {
   private long lastActivity = System.nanoTime();
   private boolean closed;
   private boolean toldDropping;
+  private double tokens;
+  private long tokensAt = System.nanoTime();
+  private int rateViolations;
+  private int inFlight;
 
   private record PendingReply(Message<Object> message, long timer) {
   }
@@ -64,6 +69,7 @@ public final class BridgeSession {
     this.config = config;
     this.permissions = permissions;
     this.meters = meters;
+    this.tokens = config.rateBurst();
   }
 
   /** Handles one inbound message of the transport (a whole frame). */
@@ -74,6 +80,15 @@ public final class BridgeSession {
     lastActivity = System.nanoTime();
     JsonObject frame = null;
     try {
+      if (!takeToken(lastActivity)) {
+        if (++rateViolations >= config.maxRateViolations()) {
+          channel.close((short) 1008, "message rate limit exceeded");
+          return;
+        }
+        throw new GatewayException(ErrorCode.RATE_LIMITED, "more than " + config.ratePerSecond()
+            + " frames per second; slow down");
+      }
+      rateViolations = 0;
       if (utf8Length(text) > config.maxFrameBytes()) {
         throw new GatewayException(ErrorCode.FRAME_TOO_LARGE,
             "the frame is larger than " + config.maxFrameBytes() + " bytes");
@@ -86,6 +101,20 @@ public final class BridgeSession {
       LOG.error("bridge frame from {} failed", channel.remoteAddress(), e);
       refuse(e, frame);
     }
+  }
+
+  /** Takes a token of the connection's rate limit (a token bucket of {@code rateBurst}, refilled at the rate). */
+  private boolean takeToken(long nowNanos) {
+    if (config.ratePerSecond() <= 0) {
+      return true;
+    }
+    tokens = Math.min(config.rateBurst(), tokens + (nowNanos - tokensAt) / 1e9 * config.ratePerSecond());
+    tokensAt = nowNanos;
+    if (tokens < 1) {
+      return false;
+    }
+    tokens -= 1;
+    return true;
   }
 
   /** True when nothing arrived from the client for longer than the idle timeout (0 disables it). */
@@ -155,6 +184,10 @@ public final class BridgeSession {
       throw new GatewayException(ErrorCode.INVALID_REPLY_ADDRESS,
           "\"replyAddress\" must be a string of 1 to " + MAX_REPLY_ADDRESS + " characters");
     }
+    if (replyAddress != null && inFlight >= config.maxInFlight()) {
+      throw new GatewayException(ErrorCode.MAX_IN_FLIGHT_REACHED,
+          "a connection may wait for at most " + config.maxInFlight() + " replies at once");
+    }
     DeliveryOptions options = deliveryOptions(frame);
     Object body = frame.getValue("body");
     PendingReply pending = pendingReplies.remove(address);
@@ -167,14 +200,21 @@ public final class BridgeSession {
     if (replyAddress == null) {
       bus.send(address, body, options);
     } else {
-      bus.request(address, body, options).onComplete(ar -> {
-        if (ar.succeeded()) {
-          deliverReply((String) replyAddress, ar.result());
-        } else {
-          requestFailed((String) replyAddress, ar.cause());
-        }
-      });
+      replyTo((String) replyAddress, bus.request(address, body, options));
     }
+  }
+
+  /** Counts a request in flight until its reply or failure is delivered to the client's reply address. */
+  private void replyTo(String replyAddress, Future<Message<Object>> reply) {
+    inFlight++;
+    reply.onComplete(ar -> {
+      inFlight--;
+      if (ar.succeeded()) {
+        deliverReply(replyAddress, ar.result());
+      } else {
+        requestFailed(replyAddress, ar.cause());
+      }
+    });
   }
 
   private void answer(Message<Object> message, Object body, DeliveryOptions options, String replyAddress) {
@@ -182,13 +222,7 @@ public final class BridgeSession {
       message.reply(body, options);
       return;
     }
-    message.replyAndRequest(body, options).onComplete(ar -> {
-      if (ar.succeeded()) {
-        deliverReply(replyAddress, ar.result());
-      } else {
-        requestFailed(replyAddress, ar.cause());
-      }
-    });
+    replyTo(replyAddress, message.replyAndRequest(body, options));
   }
 
   private void onPublish(JsonObject frame) {
@@ -257,14 +291,26 @@ public final class BridgeSession {
     return key;
   }
 
+  /**
+   * The client does not read fast enough: its write queue (bounded by the transport) is full. Under {@code drop}
+   * the message is dropped and counted, and the client is told once; under {@code close} the connection is closed.
+   * A request addressed to it fails at once rather than timing out.
+   */
   private void dropFor(Message<Object> message) {
     meters.dropped();
     if (message.replyAddress() != null) {
       message.fail(503, "the client is not reading fast enough");
     }
+    if (config.slowConsumer() == BridgeConfig.SlowConsumerPolicy.CLOSE) {
+      LOG.warn("closing slow client {}", channel.remoteAddress());
+      channel.close((short) 1008, "not reading fast enough");
+      return;
+    }
     if (!toldDropping) {
       toldDropping = true;
       LOG.warn("dropping messages for slow client {}", channel.remoteAddress());
+      channel.write(BridgeFrames.refused(Failure.of(new GatewayException(ErrorCode.SLOW_CONSUMER,
+          "messages are being dropped because this connection does not read fast enough")), null));
     }
   }
 
