@@ -3,6 +3,7 @@ package io.busbar.web.ws;
 import io.busbar.config.BridgeConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Permissions;
+import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.Failure;
 import io.busbar.web.errors.GatewayException;
@@ -78,12 +79,13 @@ public final class Bridge {
           "this node has reached its " + config.maxConnections() + " bridge connections"));
       return;
     }
-    ctx.request().toWebSocket().onSuccess(this::acceptWebSocket).onFailure(ctx::fail);
+    Principal principal = ctx.get(Principal.CONTEXT_KEY, Principal.ANONYMOUS);
+    ctx.request().toWebSocket().onSuccess(ws -> acceptWebSocket(ws, principal)).onFailure(ctx::fail);
   }
 
-  private void acceptWebSocket(ServerWebSocket ws) {
+  private void acceptWebSocket(ServerWebSocket ws, Principal principal) {
     FrameChannel channel = new WebSocketChannel(ws);
-    BridgeSession session = open(channel);
+    BridgeSession session = open(channel, principal);
     ws.textMessageHandler(session::onFrame);
     ws.binaryMessageHandler(data -> session.onFrame(data.toString()));
     ws.closeHandler(v -> closed(session, channel));
@@ -97,13 +99,15 @@ public final class Bridge {
       channel.close((short) 1013, "too many connections");
       return;
     }
-    BridgeSession session = open(channel);
+    Principal principal = socket.routingContext() == null ? Principal.ANONYMOUS
+        : socket.routingContext().get(Principal.CONTEXT_KEY, Principal.ANONYMOUS);
+    BridgeSession session = open(channel, principal);
     socket.handler(data -> session.onFrame(data.toString()));
     socket.endHandler(v -> closed(session, channel));
   }
 
-  private BridgeSession open(FrameChannel channel) {
-    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters);
+  private BridgeSession open(FrameChannel channel, Principal principal) {
+    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters, principal);
     sessions.add(session);
     meters.connectionOpened(channel.transport());
     return session;

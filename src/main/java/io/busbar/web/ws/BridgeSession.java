@@ -4,6 +4,7 @@ import io.busbar.bus.Addresses;
 import io.busbar.config.BridgeConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Permissions;
+import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.Failure;
 import io.busbar.web.errors.GatewayException;
@@ -57,12 +58,14 @@ public final class BridgeSession {
   private long tokensAt = System.nanoTime();
   private int rateViolations;
   private int inFlight;
+  private final Principal principal;
+  private long expiryTimer = -1;
 
   private record PendingReply(Message<Object> message, long timer) {
   }
 
   public BridgeSession(Vertx vertx, FrameChannel channel, BridgeConfig config, Permissions permissions,
-      GatewayMeters meters) {
+      GatewayMeters meters, Principal principal) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.channel = channel;
@@ -70,6 +73,19 @@ public final class BridgeSession {
     this.permissions = permissions;
     this.meters = meters;
     this.tokens = config.rateBurst();
+    this.principal = principal;
+    if (principal.expiresAtMs() != Long.MAX_VALUE) {
+      expiryTimer = vertx.setTimer(Math.max(1, principal.expiresAtMs() - System.currentTimeMillis()), t -> expired());
+    }
+  }
+
+  /** The client's credentials expired while it was connected: tell it and close. */
+  private void expired() {
+    if (!closed) {
+      channel.write(BridgeFrames.refused(Failure.of(new GatewayException(ErrorCode.TOKEN_EXPIRED,
+          "the token expired; reconnect with a fresh one")), null));
+      channel.close((short) 1008, "token expired");
+    }
   }
 
   /** Handles one inbound message of the transport (a whole frame). */
@@ -133,6 +149,9 @@ public final class BridgeSession {
       return;
     }
     closed = true;
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+    }
     registrations.values().forEach(this::unregister);
     registrations.clear();
     pendingReplies.values().forEach(p -> {
@@ -196,7 +215,7 @@ public final class BridgeSession {
       answer(pending.message(), body, options, (String) replyAddress);
       return;
     }
-    permissions.checkSend(address);
+    permissions.checkSend(address, principal.identity());
     if (replyAddress == null) {
       bus.send(address, body, options);
     } else {
@@ -228,14 +247,14 @@ public final class BridgeSession {
   private void onPublish(JsonObject frame) {
     meters.frame("publish");
     String address = address(frame);
-    permissions.checkSend(address);
+    permissions.checkSend(address, principal.identity());
     bus.publish(address, frame.getValue("body"), deliveryOptions(frame));
   }
 
   private void onRegister(JsonObject frame) {
     meters.frame("register");
     String address = address(frame);
-    permissions.checkReceive(address);
+    permissions.checkReceive(address, principal.identity());
     if (registrations.containsKey(address)) {
       throw new GatewayException(ErrorCode.ADDRESS_ALREADY_REGISTERED, "already registered on \"" + address + "\"");
     }
@@ -354,7 +373,7 @@ public final class BridgeSession {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.replyTimeoutMs());
     Object headers = frame.getValue("headers");
     if (headers == null) {
-      return options;
+      return principal.identity().stamp(options);
     }
     if (!(headers instanceof JsonObject h)) {
       throw new GatewayException(ErrorCode.INVALID_HEADERS, "\"headers\" must be an object of strings");
@@ -367,7 +386,7 @@ public final class BridgeSession {
       }
       map.add(e.getKey(), String.valueOf(value));
     }
-    return options.setHeaders(map);
+    return principal.identity().stamp(options.setHeaders(map));
   }
 
   /** The frame's size in UTF-8 bytes, without encoding it when it is plain ASCII. */
