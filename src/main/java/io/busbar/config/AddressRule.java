@@ -9,11 +9,12 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * One permission rule of the gateway: an exact address ({@code {"address": "demo.echo"}}) or a regular expression
- * that must match the whole address ({@code {"addressRegex": "demo\\..+"}}).
+ * that must match the whole address ({@code {"addressRegex": "demo\\..+"}}), optionally with an authority the
+ * client must hold ({@code "authority": "orders:write"}).
  */
-public record AddressRule(String address, Pattern regex) {
+public record AddressRule(String address, Pattern regex, String authority) {
 
-  /** True when this rule lets {@code candidate} through. */
+  /** True when this rule covers {@code candidate} (whatever the authority). */
   public boolean matches(String candidate) {
     return address != null ? address.equals(candidate) : regex.matcher(candidate).matches();
   }
@@ -33,16 +34,17 @@ public record AddressRule(String address, Pattern regex) {
   }
 
   private static AddressRule parse(Conf rule) {
-    rule.onlyKeys("address", "addressRegex");
+    rule.onlyKeys("address", "addressRegex", "authority");
+    String authority = rule.string("authority", null);
     if (rule.has("address") == rule.has("addressRegex")) {
       throw new ConfigException(rule.key("address"), "give exactly one of \"address\" and \"addressRegex\"");
     }
     if (rule.has("address")) {
-      return new AddressRule(rule.string("address", null), null);
+      return new AddressRule(rule.string("address", null), null, authority);
     }
     String regex = rule.string("addressRegex", null);
     try {
-      return new AddressRule(null, Pattern.compile(regex));
+      return new AddressRule(null, Pattern.compile(regex), authority);
     } catch (PatternSyntaxException e) {
       throw new ConfigException(rule.key("addressRegex"), "not a valid regular expression: " + e.getDescription());
     }
@@ -50,6 +52,7 @@ public record AddressRule(String address, Pattern regex) {
 
   @Override
   public String toString() {
-    return address != null ? address : "/" + regex.pattern() + "/";
+    String target = address != null ? address : "/" + regex.pattern() + "/";
+    return authority == null ? target : target + " (" + authority + ")";
   }
 }

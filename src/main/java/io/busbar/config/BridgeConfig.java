@@ -12,13 +12,32 @@ import java.util.List;
  * @param maxAddressLength longest address accepted in a frame or a URL
  * @param inbound addresses clients may send and publish to (deny by default)
  * @param outbound addresses clients may register on and subscribe to (deny by default)
+ * @param maxConnections bridge connections a node accepts at once (WebSocket and SockJS together)
+ * @param maxInFlight requests one connection may have waiting for their replies
+ * @param ratePerSecond frames one connection may send per second on average (a token bucket); 0 for no limit
+ * @param rateBurst frames one connection may send at once above the average
+ * @param maxRateViolations a connection refused this many frames in a row for its rate is closed
+ * @param slowConsumer what happens to messages for a client that does not read fast enough: {@code drop} them
+ *     (counted; the client is told once with an {@code err} frame {@code slow_consumer}) or {@code close} it
  */
 public record BridgeConfig(int maxFrameBytes, long replyTimeoutMs, long idleTimeoutMs, int maxHandlersPerSocket,
-    int maxAddressLength, List<AddressRule> inbound, List<AddressRule> outbound) {
+    int maxAddressLength, List<AddressRule> inbound, List<AddressRule> outbound, int maxConnections, int maxInFlight,
+    int ratePerSecond, int rateBurst, int maxRateViolations, SlowConsumerPolicy slowConsumer) {
+
+  /** What to do with messages for a client that does not read them fast enough. */
+  public enum SlowConsumerPolicy {
+    DROP, CLOSE
+  }
 
   static BridgeConfig from(Conf c) {
     c.onlyKeys("maxFrameBytes", "replyTimeoutMs", "idleTimeoutMs", "maxHandlersPerSocket", "maxAddressLength",
-        "inbound", "outbound");
+        "inbound", "outbound", "maxConnections", "maxInFlight", "ratePerSecond", "rateBurst", "maxRateViolations",
+        "slowConsumer");
+    String slow = c.string("slowConsumer", "drop");
+    if (!slow.equals("drop") && !slow.equals("close")) {
+      throw new ConfigException(c.key("slowConsumer"), "must be drop or close, got " + Conf.describe(slow));
+    }
+    int rate = c.intIn("ratePerSecond", 10_000, 0, 10_000_000);
     return new BridgeConfig(
         c.intIn("maxFrameBytes", 65_536, 256, 16 * 1024 * 1024),
         c.longIn("replyTimeoutMs", 30_000, 1, 3_600_000),
@@ -26,6 +45,9 @@ public record BridgeConfig(int maxFrameBytes, long replyTimeoutMs, long idleTime
         c.intIn("maxHandlersPerSocket", 1000, 1, 100_000),
         c.intIn("maxAddressLength", 200, 1, 10_000),
         AddressRule.parseAll(c.array("inbound"), c.key("inbound")),
-        AddressRule.parseAll(c.array("outbound"), c.key("outbound")));
+        AddressRule.parseAll(c.array("outbound"), c.key("outbound")),
+        c.intIn("maxConnections", 20_000, 1, 10_000_000), c.intIn("maxInFlight", 256, 1, 1_000_000), rate,
+        c.intIn("rateBurst", Math.max(1, rate * 2), 1, 100_000_000), c.intIn("maxRateViolations", 100, 1, 1_000_000),
+        SlowConsumerPolicy.valueOf(slow.toUpperCase()));
   }
 }

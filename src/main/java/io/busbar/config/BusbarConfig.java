@@ -16,9 +16,10 @@ import java.util.Map;
  *     embedded in the jar are used
  * @param pools worker pools by name
  * @param jobs the job platform
+ * @param auth who clients are
  */
 public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, String deployDir,
-    Map<String, PoolConfig> pools, JobsConfig jobs) {
+    Map<String, PoolConfig> pools, JobsConfig jobs, AuthConfig auth) {
 
   public static BusbarConfig from(JsonObject json) {
     Conf root = Conf.of(json, "");
@@ -30,6 +31,6 @@ public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, 
     }
     return new BusbarConfig(HttpConfig.from(root.section("http")), BridgeConfig.from(root.section("bridge")),
         ApiConfig.from(root.section("api")), deploy.string("dir", "verticles"), Map.copyOf(pools),
-        JobsConfig.from(root.section("jobs")));
+        JobsConfig.from(root.section("jobs")), AuthConfig.from(root.section("auth")));
   }
 }

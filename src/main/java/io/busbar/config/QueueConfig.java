@@ -13,12 +13,13 @@ import io.busbar.jobs.sched.Policy;
  * @param ratePerSecond jobs started per second at most; 0 means no limit
  * @param maxWaitMs priority and sjf: no job waits longer than this for a job that arrived after it
  * @param agingIntervalMs priority: a waiting job gains one priority level per interval
+ * @param authority the authority an outside client needs to submit, cancel or retry this queue's jobs, or null
  */
 public record QueueConfig(String name, Policy policy, String pool, int maxQueued, double ratePerSecond,
-    long maxWaitMs, long agingIntervalMs) {
+    long maxWaitMs, long agingIntervalMs, String authority) {
 
   static QueueConfig from(String name, Conf c) {
-    c.onlyKeys("policy", "pool", "maxQueued", "ratePerSecond", "maxWaitMs", "agingIntervalMs");
+    c.onlyKeys("policy", "pool", "maxQueued", "ratePerSecond", "maxWaitMs", "agingIntervalMs", "authority");
     if (!name.matches("[a-z0-9][a-z0-9-]*")) {
       throw new ConfigException(c.key(""), "queue names are lowercase letters, digits and '-'");
     }
@@ -35,6 +36,7 @@ public record QueueConfig(String name, Policy policy, String pool, int maxQueued
     }
     long rate = c.longIn("ratePerSecond", 0, 0, 1_000_000);
     return new QueueConfig(name, parsed, pool, c.intIn("maxQueued", 100_000, 1, 10_000_000), rate,
-        c.longIn("maxWaitMs", 60_000, 1, 86_400_000), c.longIn("agingIntervalMs", 5_000, 1, 86_400_000));
+        c.longIn("maxWaitMs", 60_000, 1, 86_400_000), c.longIn("agingIntervalMs", 5_000, 1, 86_400_000),
+        c.has("authority") ? c.string("authority", null) : null);
   }
 }

@@ -1,6 +1,7 @@
 package io.busbar.jobs;
 
 import io.busbar.bus.Addresses;
+import io.busbar.bus.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -18,11 +19,22 @@ public final class JobsClient {
 
   private final EventBus bus;
   private final long timeoutMs;
+  private final Identity identity;
 
   /** A client whose requests time out after {@code timeoutMs} (long polls get their wait on top). */
   public JobsClient(EventBus bus, long timeoutMs) {
+    this(bus, timeoutMs, null);
+  }
+
+  private JobsClient(EventBus bus, long timeoutMs, Identity identity) {
     this.bus = bus;
     this.timeoutMs = timeoutMs;
+    this.identity = identity;
+  }
+
+  /** A client acting for an outside caller: its requests carry {@code caller}, checked against queue authorities. */
+  public JobsClient as(Identity caller) {
+    return new JobsClient(bus, timeoutMs, caller);
   }
 
   public JobsClient(EventBus bus) {
@@ -76,7 +88,8 @@ public final class JobsClient {
   }
 
   private Future<JsonObject> request(String address, JsonObject body, long timeout) {
-    return bus.<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeout + MARGIN_MS))
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout + MARGIN_MS);
+    return bus.<JsonObject>request(address, body, identity == null ? options : identity.stamp(options))
         .map(Message::body);
   }
 }

@@ -2,8 +2,10 @@ package io.busbar.jobs;
 
 import io.busbar.bus.Addresses;
 import io.busbar.bus.FailureCode;
+import io.busbar.bus.Identity;
 import io.busbar.config.JobsConfig;
 import io.busbar.config.BusbarConfig;
+import io.busbar.config.QueueConfig;
 import io.busbar.jobs.engine.JobEngine;
 import io.busbar.jobs.engine.JobEvents;
 import io.busbar.jobs.store.JobStore;
@@ -17,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -58,23 +61,23 @@ public final class JobsVerticle extends VerticleBase {
     engine = new JobEngine(vertx, context, config, store, JobHandlers.of(vertx), events);
     engine.registerMeters(meters);
     List<Future<?>> bound = new ArrayList<>();
-    bound.add(bind(Addresses.Jobs.SUBMIT, body -> engine.submit(JobSpec.fromJson(body, config))));
-    bound.add(bind(Addresses.Jobs.GET, body -> engine.get(id(body), waitMs(body)).map(Job::toJson)));
-    bound.add(bind(Addresses.Jobs.CANCEL, body -> engine.cancel(id(body)).map(Job::toJson)));
-    bound.add(bind(Addresses.Jobs.RETRY, body -> engine.retry(id(body)).map(Job::toJson)));
-    bound.add(bind(Addresses.Jobs.LIST, body -> Future.succeededFuture(list(body))));
+    bound.add(bind(Addresses.Jobs.SUBMIT, m -> submit(m)));
+    bound.add(bind(Addresses.Jobs.GET, m -> engine.get(id(m.body()), waitMs(m.body())).map(Job::toJson)));
+    bound.add(bind(Addresses.Jobs.CANCEL, m -> authorized(m, engine::cancel)));
+    bound.add(bind(Addresses.Jobs.RETRY, m -> authorized(m, engine::retry)));
+    bound.add(bind(Addresses.Jobs.LIST, m -> Future.succeededFuture(list(m.body()))));
     bound.add(bind(Addresses.Jobs.BATCH, this::batch));
-    bound.add(bind(Addresses.Jobs.QUEUES, body -> Future.succeededFuture(engine.queueStats())));
+    bound.add(bind(Addresses.Jobs.QUEUES, m -> Future.succeededFuture(engine.queueStats())));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.Jobs.REPLAY, m -> replay(m.body()));
     return engine.start().compose(v -> Future.all(bound)).<Void>mapEmpty()
         .onSuccess(v -> LOG.info("jobs engine started: queues {}, store {}", config.queues().keySet(), config.store()));
   }
 
-  private Future<Void> bind(String address, Function<Object, Future<JsonObject>> operation) {
+  private Future<Void> bind(String address, Function<Message<Object>, Future<JsonObject>> operation) {
     return vertx.eventBus().consumer(address, (Message<Object> message) -> {
       Future<JsonObject> result;
       try {
-        result = operation.apply(message.body());
+        result = operation.apply(message);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
@@ -140,7 +143,37 @@ public final class JobsVerticle extends VerticleBase {
     return n;
   }
 
-  private Future<JsonObject> batch(Object body) {
+  private Future<JsonObject> submit(Message<Object> message) {
+    JobSpec spec = JobSpec.fromJson(message.body(), config);
+    checkQueueAuthority(spec.queue(), Identity.of(message.headers()));
+    return engine.submit(spec);
+  }
+
+  /** An operation on an existing job, allowed when the caller may use the job's queue. */
+  private Future<JsonObject> authorized(Message<Object> message, Function<String, Future<Job>> operation) {
+    String id = id(message.body());
+    Identity caller = Identity.of(message.headers());
+    return engine.get(id, 0).compose(job -> {
+      checkQueueAuthority(job.queue(), caller);
+      return operation.apply(id);
+    }).map(Job::toJson);
+  }
+
+  /**
+   * Outside callers (messages that carry an {@link Identity}) need the queue's authority, when it names one; callers
+   * inside the node or cluster are trusted.
+   */
+  private void checkQueueAuthority(String queue, Identity caller) {
+    QueueConfig queueConfig = config.queues().get(queue);
+    if (caller != null && queueConfig != null && queueConfig.authority() != null
+        && !caller.has(queueConfig.authority())) {
+      throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FailureCode.FORBIDDEN.code(),
+          "queue \"" + queue + "\" needs the authority \"" + queueConfig.authority() + "\"");
+    }
+  }
+
+  private Future<JsonObject> batch(Message<Object> message) {
+    Object body = message.body();
     Object jobs = object(body).getValue("jobs");
     if (!(jobs instanceof JsonArray array) || array.isEmpty() || array.size() > config.maxBatch()) {
       throw new InvalidJobException("jobs", "must be an array of 1 to " + config.maxBatch() + " jobs");
@@ -153,6 +186,8 @@ public final class JobsVerticle extends VerticleBase {
         throw new InvalidJobException("jobs[" + i + "]." + e.field(), e.getMessage().substring(e.field().length() + 2));
       }
     }
+    Identity caller = Identity.of(message.headers());
+    specs.forEach(spec -> checkQueueAuthority(spec.queue(), caller));
     String batchId = UUID.randomUUID().toString();
     return engine.submitBatch(specs, batchId, Addresses.Jobs.batchEventsOf(batchId));
   }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,9 +28,11 @@ public final class GatewayMeters {
   private static final Map<MeterRegistry, GatewayMeters> BY_REGISTRY = new WeakHashMap<>();
 
   private final MeterRegistry registry;
-  private final Map<String, AtomicLong> connections = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> connections = new ConcurrentHashMap<>();
   private final AtomicLong subscriptions = new AtomicLong();
   private final Counter dropped;
+  private final Map<String, Counter> frames = new ConcurrentHashMap<>();
+  private final Map<ErrorCode, Counter> errors = new ConcurrentHashMap<>();
 
   private GatewayMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -57,6 +60,11 @@ public final class GatewayMeters {
     connections.get(transport).incrementAndGet();
   }
 
+  /** Open bridge connections (WebSocket and SockJS) on this node. */
+  public long bridgeConnections() {
+    return connections.get("websocket").get() + connections.get("sockjs").get();
+  }
+
   public void connectionClosed(String transport) {
     connections.get(transport).decrementAndGet();
   }
@@ -74,12 +82,13 @@ public final class GatewayMeters {
     return subscriptions.get();
   }
 
+  /** Counts an inbound frame; {@code type} is one of the protocol's few frame types. */
   public void frame(String type) {
-    registry.counter("busbar.gateway.frames", "type", type).increment();
+    frames.computeIfAbsent(type, t -> registry.counter("busbar.gateway.frames", "type", t)).increment();
   }
 
   public void error(ErrorCode code) {
-    registry.counter("busbar.gateway.errors", "code", code.code()).increment();
+    errors.computeIfAbsent(code, c -> registry.counter("busbar.gateway.errors", "code", c.code())).increment();
   }
 
   public void dropped() {

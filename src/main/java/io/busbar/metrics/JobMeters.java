@@ -1,5 +1,6 @@
 package io.busbar.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,6 +8,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
@@ -32,6 +35,10 @@ public final class JobMeters {
       Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60)};
 
   private final MeterRegistry registry;
+  private final Map<String, Timer> waits = new ConcurrentHashMap<>();
+  private final Map<String, DistributionSummary> etaErrors = new ConcurrentHashMap<>();
+  private final Map<String, Timer> services = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   private JobMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -73,32 +80,36 @@ public final class JobMeters {
   }
 
   public void submitted(String queue) {
-    registry.counter("busbar.jobs.submitted", "queue", queue).increment();
+    counter("busbar.jobs.submitted", "queue", queue).increment();
+  }
+
+  private Counter counter(String name, String... tags) {
+    return counters.computeIfAbsent(name + String.join("\u0000", tags), k -> registry.counter(name, tags));
   }
 
   /** An attempt started after waiting; {@code predictedMs} ≥ 0 on a first attempt, to measure ETA accuracy. */
   public void started(String queue, long waitedMs, long predictedMs) {
-    Timer.builder("busbar.queue.wait").tag("queue", queue).description("Time from ready to running")
-        .serviceLevelObjectives(SLOS).publishPercentiles(0.5, 0.95, 0.99).register(registry)
-        .record(Math.max(0, waitedMs), TimeUnit.MILLISECONDS);
+    waits.computeIfAbsent(queue, q -> Timer.builder("busbar.queue.wait").tag("queue", q)
+        .description("Time from ready to running").serviceLevelObjectives(SLOS).publishPercentiles(0.5, 0.95, 0.99)
+        .register(registry)).record(Math.max(0, waitedMs), TimeUnit.MILLISECONDS);
     if (predictedMs >= 0) {
-      DistributionSummary.builder("busbar.queue.eta.error").baseUnit("seconds").tag("queue", queue)
-          .description("Absolute error of the predicted wait").publishPercentiles(0.5, 0.95).register(registry)
-          .record(Math.abs(predictedMs - waitedMs) / 1000.0);
+      etaErrors.computeIfAbsent(queue, q -> DistributionSummary.builder("busbar.queue.eta.error").baseUnit("seconds")
+          .tag("queue", q).description("Absolute error of the predicted wait").publishPercentiles(0.5, 0.95)
+          .register(registry)).record(Math.abs(predictedMs - waitedMs) / 1000.0);
     }
   }
 
   public void serviced(String queue, String type, long serviceMs) {
-    Timer.builder("busbar.job.service").tags("queue", queue, "type", type).description("Run time of an attempt")
-        .serviceLevelObjectives(SLOS).publishPercentiles(0.5, 0.95, 0.99).register(registry)
-        .record(serviceMs, TimeUnit.MILLISECONDS);
+    services.computeIfAbsent(queue + '\u0000' + type, k -> Timer.builder("busbar.job.service")
+        .tags("queue", queue, "type", type).description("Run time of an attempt").serviceLevelObjectives(SLOS)
+        .publishPercentiles(0.5, 0.95, 0.99).register(registry)).record(serviceMs, TimeUnit.MILLISECONDS);
   }
 
   public void finished(String queue, String type, String state) {
-    registry.counter("busbar.jobs.finished", "queue", queue, "type", type, "state", state).increment();
+    counter("busbar.jobs.finished", "queue", queue, "type", type, "state", state).increment();
   }
 
   public void expired(String queue) {
-    registry.counter("busbar.jobs.expired", "queue", queue).increment();
+    counter("busbar.jobs.expired", "queue", queue).increment();
   }
 }

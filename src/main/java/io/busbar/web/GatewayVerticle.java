@@ -2,6 +2,8 @@ package io.busbar.web;
 
 import io.busbar.config.BusbarConfig;
 import io.busbar.metrics.GatewayMeters;
+import io.busbar.web.auth.Authenticator;
+import io.busbar.web.auth.Origins;
 import io.busbar.web.errors.HttpErrors;
 import io.busbar.web.http.BusApi;
 import io.busbar.web.http.DashboardPage;
@@ -12,10 +14,13 @@ import io.busbar.web.http.StatsApi;
 import io.busbar.web.ws.Bridge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +42,26 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusbarConfig config = BusbarConfig.from(config());
+    // Reading a JWKS file is blocking: build the authenticator on a worker thread.
+    return vertx.executeBlocking(() -> Authenticator.create(vertx, config.auth()))
+        .compose(authenticator -> listen(config, authenticator));
+  }
+
+  private Future<?> listen(BusbarConfig config, Authenticator authenticator) {
     Permissions permissions = Permissions.from(config.bridge());
     GatewayMeters meters = GatewayMeters.get();
     Router router = Router.router(vertx);
     HttpErrors.install(router);
     new HealthApi(vertx.eventBus()).mount(router);
+    Origins origins = new Origins(config.http().allowedOrigins());
+    if (!config.http().allowedOrigins().isEmpty()) {
+      router.route("/api/*").handler(CorsHandler.create().addOrigins(config.http().allowedOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
+          .allowedHeaders(Set.of("Content-Type", "Authorization", "X-API-Key")));
+    }
+    router.route("/eventbus/*").handler(origins::handle);
+    router.route("/eventbus/*").handler(authenticator::handle);
+    router.route("/api/*").handler(authenticator::handle);
     bridge = new Bridge(vertx, config.bridge(), permissions, meters);
     bridge.mount(router, "/eventbus");
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.api().maxBodyBytes()));

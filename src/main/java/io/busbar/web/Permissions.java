@@ -1,6 +1,7 @@
 package io.busbar.web;
 
 import io.busbar.bus.Addresses;
+import io.busbar.bus.Identity;
 import io.busbar.config.AddressRule;
 import io.busbar.config.BridgeConfig;
 import io.busbar.web.errors.ErrorCode;
@@ -9,7 +10,7 @@ import java.util.List;
 
 /**
  * Who may use which address from outside, for WebSocket and HTTP alike. Deny by default: an address is usable only
- * when a rule matches it. Internal addresses ({@link Addresses#isInternal}) are refused whatever the rules say.
+ * when a rule matches it and the client holds the rule's authority, if it names one. Internal addresses ({@link Addresses#isInternal}) are refused whatever the rules say.
  *
  * <p>Inbound rules cover what clients send and publish (bridge {@code send}/{@code publish}, HTTP
  * request/send/publish); outbound rules cover what clients listen to (bridge {@code register}, HTTP subscribe).
@@ -30,28 +31,28 @@ public final class Permissions {
     return new Permissions(config.inbound(), config.outbound(), config.maxAddressLength());
   }
 
-  /** True when a client may send or publish to {@code address}. */
-  public boolean canSend(String address) {
-    return allowed(inbound, address);
+  /** True when {@code client} may send or publish to {@code address}. */
+  public boolean canSend(String address, Identity client) {
+    return allowed(inbound, address, client);
   }
 
-  /** True when a client may receive what is published or sent to {@code address}. */
-  public boolean canReceive(String address) {
-    return allowed(outbound, address);
+  /** True when {@code client} may receive what is published or sent to {@code address}. */
+  public boolean canReceive(String address, Identity client) {
+    return allowed(outbound, address, client);
   }
 
-  /** Throws unless a client may send or publish to {@code address}. */
-  public void checkSend(String address) {
+  /** Throws unless {@code client} may send or publish to {@code address}. */
+  public void checkSend(String address, Identity client) {
     checkLength(address);
-    if (!canSend(address)) {
+    if (!canSend(address, client)) {
       throw new GatewayException(ErrorCode.ACCESS_DENIED, "sending to \"" + address + "\" is not permitted");
     }
   }
 
-  /** Throws unless a client may listen on {@code address}. */
-  public void checkReceive(String address) {
+  /** Throws unless {@code client} may listen on {@code address}. */
+  public void checkReceive(String address, Identity client) {
     checkLength(address);
-    if (!canReceive(address)) {
+    if (!canReceive(address, client)) {
       throw new GatewayException(ErrorCode.ACCESS_DENIED, "listening on \"" + address + "\" is not permitted");
     }
   }
@@ -63,12 +64,12 @@ public final class Permissions {
     }
   }
 
-  private static boolean allowed(List<AddressRule> rules, String address) {
+  private static boolean allowed(List<AddressRule> rules, String address, Identity client) {
     if (address.isEmpty() || Addresses.isInternal(address)) {
       return false;
     }
     for (AddressRule rule : rules) {
-      if (rule.matches(address)) {
+      if (rule.matches(address) && (rule.authority() == null || client.has(rule.authority()))) {
         return true;
       }
     }

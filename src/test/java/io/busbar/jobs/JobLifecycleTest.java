@@ -157,6 +157,11 @@ class JobLifecycleTest {
         .isInstanceOf(ReplyException.class)
         .satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(429))
         .hasMessageContaining("queue \"small\" is full").hasMessageContaining("retry after");
+    String keyed = jobs.submit(JobsFixture.record("small", "keyed").put("queue", "default")
+        .put("idempotencyKey", "small-full-key")).id();
+    assertThat(jobs.submit(JobsFixture.record("small", "keyed").put("queue", "small")
+        .put("idempotencyKey", "small-full-key")).id()).as("a known key is answered even when the queue is full")
+        .isEqualTo(keyed);
     jobs.handlers().open("small-full");
   }
 

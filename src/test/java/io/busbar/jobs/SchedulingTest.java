@@ -121,4 +121,32 @@ class SchedulingTest {
     assertThat(fastJob.startedAt()).isLessThanOrEqualTo(slowJob.startedAt());
     assertThat(fastJob.finishedAt()).isLessThanOrEqualTo(slowJob.startedAt());
   }
+
+  @Test
+  void queuesSharingAPoolTakeTurns() {
+    jobs.blockQueue("fair-a", "fair");
+    List<String> ids = submitAll(List.of(
+        JobsFixture.record("fair", "a1").put("queue", "fair-a"), JobsFixture.record("fair", "a2").put("queue", "fair-a"),
+        JobsFixture.record("fair", "a3").put("queue", "fair-a"), JobsFixture.record("fair", "b1").put("queue", "fair-b"),
+        JobsFixture.record("fair", "b2").put("queue", "fair-b")));
+
+    jobs.handlers().open("fair");
+    awaitAll(ids);
+
+    assertThat(jobs.handlers().order("fair")).containsExactly("b1", "a1", "b2", "a2", "a3");
+  }
+
+  @Test
+  void rateLimitSpacesOutStartsAfterTheBurst() {
+    List<JsonObject> specs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      specs.add(JobsFixture.record("rate", i).put("queue", "slow"));
+    }
+    List<String> ids = submitAll(specs);
+    awaitAll(ids);
+
+    long first = ids.stream().mapToLong(id -> jobs.awaitFinal(id).startedAt()).min().orElseThrow();
+    long last = ids.stream().mapToLong(id -> jobs.awaitFinal(id).startedAt()).max().orElseThrow();
+    assertThat(last - first).as("5 jobs/s: a burst of 5, then 5 more over about a second").isGreaterThanOrEqualTo(800);
+  }
 }

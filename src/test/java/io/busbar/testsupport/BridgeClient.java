@@ -115,6 +115,15 @@ public final class BridgeClient implements AutoCloseable {
     return this;
   }
 
+  /** Stops reading from the socket, so that the server's writes back up as for a slow client. */
+  public void pause() {
+    ws.pause();
+  }
+
+  public void resume() {
+    ws.resume();
+  }
+
   /** Frames received as binary WebSocket messages (Busbar sends text only). */
   public int binaryFrames() {
     return binaryFrames.get();

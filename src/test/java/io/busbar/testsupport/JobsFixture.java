@@ -33,6 +33,10 @@ public final class JobsFixture implements AutoCloseable {
     pools.put("stretch", new JsonObject().put("kind", "elastic").put("min", 1).put("max", 4).put("targetWaitMs", 5)
         .put("idleMs", 300));
     queues.put("elastic", new JsonObject().put("policy", "fcfs").put("pool", "stretch"));
+    pools.put("shared", new JsonObject().put("kind", "fixed").put("size", 1));
+    queues.put("fair-a", new JsonObject().put("policy", "fcfs").put("pool", "shared"));
+    queues.put("fair-b", new JsonObject().put("policy", "fcfs").put("pool", "shared"));
+    queues.put("slow", new JsonObject().put("policy", "fcfs").put("pool", "main").put("ratePerSecond", 5));
     JsonObject config = new JsonObject().put("jobs", new JsonObject().put("progressIntervalMs", 20)
         .put("queues", queues).put("pools", pools));
     return new JobsFixture(TestNode.start(config.mergeIn(overrides, true)));

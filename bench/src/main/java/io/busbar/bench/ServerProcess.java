@@ -54,6 +54,11 @@ final class ServerProcess implements AutoCloseable {
     command.add(privateCopy(config.busbarJar(), busbarCopy(config)).toString());
     ProcessBuilder builder = new ProcessBuilder(command).directory(config.busbarDir().toFile());
     builder.environment().put("BUSBAR_HTTP_PORT", Integer.toString(port));
+    // One benchmark connection carries tens of thousands of frames a second; Busbar's per-connection rate limit
+    // (10,000/s by default) would throttle it by design, and the bare bridge has none, so it is off for both.
+    builder.environment().put("BUSBAR_BRIDGE_RATE_PER_SECOND", "0");
+    // Jobs are not measured here: keep their store in memory so each run starts clean.
+    builder.environment().put("BUSBAR_JOBS_STORE", "memory");
     return start(builder, config, label, port, "/ready");
   }
 

@@ -63,6 +63,7 @@ public final class JobEngine {
   private final StoreWriter writer;
   private final JobStore store;
   private final List<Long> timers = new ArrayList<>();
+  private final java.util.Set<QueueRuntime> rateLimited = new java.util.HashSet<>();
   private long dueTimer = -1;
   private long dueTimerAt = Long.MAX_VALUE;
   private boolean closed;
@@ -145,11 +146,12 @@ public final class JobEngine {
   /** Accepts a job; the receipt comes once it is stored. */
   public Future<JsonObject> submit(JobSpec spec) {
     try {
-      QueueRuntime queue = admit(spec, 1);
       String existing = spec.idempotencyKey() == null ? null : idempotency.get(spec.idempotencyKey());
       if (existing != null && jobs.containsKey(existing)) {
-        return Future.succeededFuture(receipt(jobs.get(existing), queue));
+        Job earlier = jobs.get(existing);
+        return Future.succeededFuture(receipt(earlier, queues.get(earlier.queue())));
       }
+      QueueRuntime queue = admit(spec, 1);
       Job job = accept(spec, queue, null, -1);
       return writer.put(JOBS, job.toJson()).map(v -> receipt(jobs.getOrDefault(job.id(), job), queue));
     } catch (RuntimeException e) {
@@ -349,6 +351,7 @@ public final class JobEngine {
   }
 
   private boolean dispatchScheduled;
+  private int dispatchCursor;
 
   /** Dispatches after the current event, so a burst of submissions is dispatched once. */
   private void dispatchSoon() {
@@ -366,17 +369,31 @@ public final class JobEngine {
       return;
     }
     long now = System.currentTimeMillis();
-    for (QueueRuntime queue : queues.values()) {
-      JobPool pool = queue.pool();
-      while (pool.hasSlot() && queue.readyCount() > 0) {
+    // Round robin, resumed where the last job was started: queues sharing a pool take turns.
+    List<QueueRuntime> order = List.copyOf(queues.values());
+    boolean started = true;
+    while (started) {
+      started = false;
+      for (int i = 0; i < order.size(); i++) {
+        int index = (dispatchCursor + i) % order.size();
+        QueueRuntime queue = order.get(index);
+        if (!queue.pool().hasSlot() || queue.readyCount() == 0 || rateLimited.contains(queue)) {
+          continue;
+        }
         if (!queue.takeToken()) {
-          vertx.setTimer(queue.msUntilToken(), t -> dispatch());
-          break;
+          rateLimited.add(queue);
+          vertx.setTimer(queue.msUntilToken(), t -> {
+            rateLimited.remove(queue);
+            dispatch();
+          });
+          continue;
         }
         Job job = jobs.get(queue.pollReady());
         if (job != null && job.state() == JobState.QUEUED) {
           start(queue, job, now);
+          dispatchCursor = index + 1;
         }
+        started = true;
       }
     }
   }

@@ -1,8 +1,10 @@
 package io.busbar.web.http;
 
+import io.busbar.bus.Identity;
 import io.busbar.config.ApiConfig;
 import io.busbar.web.Bodies;
 import io.busbar.web.Permissions;
+import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.GatewayException;
 import io.busbar.web.errors.HttpErrors;
@@ -43,11 +45,15 @@ public final class BusApi {
     router.post("/api/publish/:address").handler(this::publish);
   }
 
+  private static Identity identity(RoutingContext ctx) {
+    return ctx.get(Principal.CONTEXT_KEY, Principal.ANONYMOUS).identity();
+  }
+
   private void request(RoutingContext ctx) {
     String address = ctx.pathParam("address");
-    permissions.checkSend(address);
+    permissions.checkSend(address, identity(ctx));
     Object body = body(ctx);
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout(ctx));
+    DeliveryOptions options = identity(ctx).stamp(new DeliveryOptions().setSendTimeout(timeout(ctx)));
     bus.request(address, body, options)
         .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json")
             .end(Json.encode(Bodies.toJson(reply.body()))))
@@ -56,15 +62,15 @@ public final class BusApi {
 
   private void send(RoutingContext ctx) {
     String address = ctx.pathParam("address");
-    permissions.checkSend(address);
-    bus.send(address, body(ctx));
+    permissions.checkSend(address, identity(ctx));
+    bus.send(address, body(ctx), identity(ctx).stamp(new DeliveryOptions()));
     accepted(ctx);
   }
 
   private void publish(RoutingContext ctx) {
     String address = ctx.pathParam("address");
-    permissions.checkSend(address);
-    bus.publish(address, body(ctx));
+    permissions.checkSend(address, identity(ctx));
+    bus.publish(address, body(ctx), identity(ctx).stamp(new DeliveryOptions()));
     accepted(ctx);
   }
 

@@ -3,6 +3,7 @@ package io.busbar.web.http;
 import io.busbar.jobs.Job;
 import io.busbar.jobs.JobsClient;
 import io.busbar.metrics.GatewayMeters;
+import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.GatewayException;
 import io.busbar.web.errors.HttpErrors;
@@ -48,13 +49,20 @@ public final class JobsApi {
     router.get("/api/jobs").handler(this::list);
     router.get("/api/jobs/:id").handler(this::get);
     router.get("/api/jobs/:id/events").handler(this::events);
-    router.delete("/api/jobs/:id").handler(ctx -> reply(ctx, 200, jobs.cancel(ctx.pathParam("id")).map(Job::toJson)));
-    router.post("/api/jobs/:id/retry").handler(ctx -> reply(ctx, 200, jobs.retry(ctx.pathParam("id")).map(Job::toJson)));
-    router.get("/api/queues").handler(ctx -> reply(ctx, 200, jobs.queues()));
+    router.delete("/api/jobs/:id").handler(ctx -> reply(ctx, 200, jobs(ctx).cancel(ctx.pathParam("id"))
+        .map(Job::toJson)));
+    router.post("/api/jobs/:id/retry").handler(ctx -> reply(ctx, 200, jobs(ctx).retry(ctx.pathParam("id"))
+        .map(Job::toJson)));
+    router.get("/api/queues").handler(ctx -> reply(ctx, 200, jobs(ctx).queues()));
+  }
+
+  /** The jobs client acting for the request's caller. */
+  private JobsClient jobs(RoutingContext ctx) {
+    return jobs.as(ctx.get(Principal.CONTEXT_KEY, Principal.ANONYMOUS).identity());
   }
 
   private void submit(RoutingContext ctx) {
-    jobs.submit(bodyObject(ctx)).onSuccess(receipt -> ctx.response()
+    jobs(ctx).submit(bodyObject(ctx)).onSuccess(receipt -> ctx.response()
             .putHeader("Location", "/api/jobs/" + receipt.id()).setStatusCode(202)
             .putHeader("Content-Type", "application/json").end(receipt.toJson().encode()))
         .onFailure(e -> HttpErrors.respond(ctx, e));
@@ -65,22 +73,22 @@ public final class JobsApi {
     if (!(body.getValue("jobs") instanceof io.vertx.core.json.JsonArray specs)) {
       throw new GatewayException(ErrorCode.BAD_REQUEST, "jobs: required, an array of jobs");
     }
-    reply(ctx, 202, jobs.batch(specs));
+    reply(ctx, 202, jobs(ctx).batch(specs));
   }
 
   private void get(RoutingContext ctx) {
     long waitMs = longParam(ctx, "waitMs", 0);
-    reply(ctx, 200, jobs.get(ctx.pathParam("id"), waitMs).map(Job::toJson));
+    reply(ctx, 200, jobs(ctx).get(ctx.pathParam("id"), waitMs).map(Job::toJson));
   }
 
   private void list(RoutingContext ctx) {
-    reply(ctx, 200, jobs.list(ctx.queryParams().get("queue"), ctx.queryParams().get("state"),
+    reply(ctx, 200, jobs(ctx).list(ctx.queryParams().get("queue"), ctx.queryParams().get("state"),
         (int) longParam(ctx, "limit", 50), (int) longParam(ctx, "offset", 0)));
   }
 
   private void events(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    jobs.get(id).onFailure(e -> HttpErrors.respond(ctx, e)).onSuccess(job -> {
+    jobs(ctx).get(id).onFailure(e -> HttpErrors.respond(ctx, e)).onSuccess(job -> {
       HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
           .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
       meters.connectionOpened("sse");

@@ -4,6 +4,7 @@ import io.busbar.config.ApiConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Bodies;
 import io.busbar.web.Permissions;
+import io.busbar.web.auth.Principal;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -39,7 +40,7 @@ public final class SseSubscriptions {
 
   private void subscribe(RoutingContext ctx) {
     String address = ctx.pathParam("address");
-    permissions.checkReceive(address);
+    permissions.checkReceive(address, ctx.get(Principal.CONTEXT_KEY, Principal.ANONYMOUS).identity());
     HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
     long[] seq = {0};

@@ -3,7 +3,9 @@ package io.busbar.web.ws;
 import io.busbar.config.BridgeConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Permissions;
+import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
+import io.busbar.web.errors.Failure;
 import io.busbar.web.errors.GatewayException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -72,12 +74,18 @@ public final class Bridge {
       ctx.fail(new GatewayException(ErrorCode.INVALID_PARAMETER, "this endpoint expects a WebSocket upgrade"));
       return;
     }
-    ctx.request().toWebSocket().onSuccess(this::acceptWebSocket).onFailure(ctx::fail);
+    if (meters.bridgeConnections() >= config.maxConnections()) {
+      ctx.fail(new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS,
+          "this node has reached its " + config.maxConnections() + " bridge connections"));
+      return;
+    }
+    Principal principal = ctx.get(Principal.CONTEXT_KEY, Principal.ANONYMOUS);
+    ctx.request().toWebSocket().onSuccess(ws -> acceptWebSocket(ws, principal)).onFailure(ctx::fail);
   }
 
-  private void acceptWebSocket(ServerWebSocket ws) {
+  private void acceptWebSocket(ServerWebSocket ws, Principal principal) {
     FrameChannel channel = new WebSocketChannel(ws);
-    BridgeSession session = open(channel);
+    BridgeSession session = open(channel, principal);
     ws.textMessageHandler(session::onFrame);
     ws.binaryMessageHandler(data -> session.onFrame(data.toString()));
     ws.closeHandler(v -> closed(session, channel));
@@ -85,13 +93,21 @@ public final class Bridge {
 
   private void acceptSockJS(SockJSSocket socket) {
     FrameChannel channel = new SockJSChannel(socket);
-    BridgeSession session = open(channel);
+    if (meters.bridgeConnections() >= config.maxConnections()) {
+      channel.write(BridgeFrames.refused(Failure.of(new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS,
+          "this node has reached its " + config.maxConnections() + " bridge connections")), null));
+      channel.close((short) 1013, "too many connections");
+      return;
+    }
+    Principal principal = socket.routingContext() == null ? Principal.ANONYMOUS
+        : socket.routingContext().get(Principal.CONTEXT_KEY, Principal.ANONYMOUS);
+    BridgeSession session = open(channel, principal);
     socket.handler(data -> session.onFrame(data.toString()));
     socket.endHandler(v -> closed(session, channel));
   }
 
-  private BridgeSession open(FrameChannel channel) {
-    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters);
+  private BridgeSession open(FrameChannel channel, Principal principal) {
+    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters, principal);
     sessions.add(session);
     meters.connectionOpened(channel.transport());
     return session;

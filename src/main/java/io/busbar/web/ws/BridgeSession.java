@@ -4,9 +4,11 @@ import io.busbar.bus.Addresses;
 import io.busbar.config.BridgeConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Permissions;
+import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.Failure;
 import io.busbar.web.errors.GatewayException;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -52,18 +54,38 @@ public final class BridgeSession {
   private long lastActivity = System.nanoTime();
   private boolean closed;
   private boolean toldDropping;
+  private double tokens;
+  private long tokensAt = System.nanoTime();
+  private int rateViolations;
+  private int inFlight;
+  private final Principal principal;
+  private long expiryTimer = -1;
 
   private record PendingReply(Message<Object> message, long timer) {
   }
 
   public BridgeSession(Vertx vertx, FrameChannel channel, BridgeConfig config, Permissions permissions,
-      GatewayMeters meters) {
+      GatewayMeters meters, Principal principal) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.channel = channel;
     this.config = config;
     this.permissions = permissions;
     this.meters = meters;
+    this.tokens = config.rateBurst();
+    this.principal = principal;
+    if (principal.expiresAtMs() != Long.MAX_VALUE) {
+      expiryTimer = vertx.setTimer(Math.max(1, principal.expiresAtMs() - System.currentTimeMillis()), t -> expired());
+    }
+  }
+
+  /** The client's credentials expired while it was connected: tell it and close. */
+  private void expired() {
+    if (!closed) {
+      channel.write(BridgeFrames.refused(Failure.of(new GatewayException(ErrorCode.TOKEN_EXPIRED,
+          "the token expired; reconnect with a fresh one")), null));
+      channel.close((short) 1008, "token expired");
+    }
   }
 
   /** Handles one inbound message of the transport (a whole frame). */
@@ -74,6 +96,15 @@ public final class BridgeSession {
     lastActivity = System.nanoTime();
     JsonObject frame = null;
     try {
+      if (!takeToken(lastActivity)) {
+        if (++rateViolations >= config.maxRateViolations()) {
+          channel.close((short) 1008, "message rate limit exceeded");
+          return;
+        }
+        throw new GatewayException(ErrorCode.RATE_LIMITED, "more than " + config.ratePerSecond()
+            + " frames per second; slow down");
+      }
+      rateViolations = 0;
       if (utf8Length(text) > config.maxFrameBytes()) {
         throw new GatewayException(ErrorCode.FRAME_TOO_LARGE,
             "the frame is larger than " + config.maxFrameBytes() + " bytes");
@@ -86,6 +117,20 @@ public final class BridgeSession {
       LOG.error("bridge frame from {} failed", channel.remoteAddress(), e);
       refuse(e, frame);
     }
+  }
+
+  /** Takes a token of the connection's rate limit (a token bucket of {@code rateBurst}, refilled at the rate). */
+  private boolean takeToken(long nowNanos) {
+    if (config.ratePerSecond() <= 0) {
+      return true;
+    }
+    tokens = Math.min(config.rateBurst(), tokens + (nowNanos - tokensAt) / 1e9 * config.ratePerSecond());
+    tokensAt = nowNanos;
+    if (tokens < 1) {
+      return false;
+    }
+    tokens -= 1;
+    return true;
   }
 
   /** True when nothing arrived from the client for longer than the idle timeout (0 disables it). */
@@ -104,6 +149,9 @@ public final class BridgeSession {
       return;
     }
     closed = true;
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+    }
     registrations.values().forEach(this::unregister);
     registrations.clear();
     pendingReplies.values().forEach(p -> {
@@ -155,6 +203,10 @@ public final class BridgeSession {
       throw new GatewayException(ErrorCode.INVALID_REPLY_ADDRESS,
           "\"replyAddress\" must be a string of 1 to " + MAX_REPLY_ADDRESS + " characters");
     }
+    if (replyAddress != null && inFlight >= config.maxInFlight()) {
+      throw new GatewayException(ErrorCode.MAX_IN_FLIGHT_REACHED,
+          "a connection may wait for at most " + config.maxInFlight() + " replies at once");
+    }
     DeliveryOptions options = deliveryOptions(frame);
     Object body = frame.getValue("body");
     PendingReply pending = pendingReplies.remove(address);
@@ -163,26 +215,19 @@ public final class BridgeSession {
       answer(pending.message(), body, options, (String) replyAddress);
       return;
     }
-    permissions.checkSend(address);
+    permissions.checkSend(address, principal.identity());
     if (replyAddress == null) {
       bus.send(address, body, options);
     } else {
-      bus.request(address, body, options).onComplete(ar -> {
-        if (ar.succeeded()) {
-          deliverReply((String) replyAddress, ar.result());
-        } else {
-          requestFailed((String) replyAddress, ar.cause());
-        }
-      });
+      replyTo((String) replyAddress, bus.request(address, body, options));
     }
   }
 
-  private void answer(Message<Object> message, Object body, DeliveryOptions options, String replyAddress) {
-    if (replyAddress == null) {
-      message.reply(body, options);
-      return;
-    }
-    message.replyAndRequest(body, options).onComplete(ar -> {
+  /** Counts a request in flight until its reply or failure is delivered to the client's reply address. */
+  private void replyTo(String replyAddress, Future<Message<Object>> reply) {
+    inFlight++;
+    reply.onComplete(ar -> {
+      inFlight--;
       if (ar.succeeded()) {
         deliverReply(replyAddress, ar.result());
       } else {
@@ -191,17 +236,25 @@ public final class BridgeSession {
     });
   }
 
+  private void answer(Message<Object> message, Object body, DeliveryOptions options, String replyAddress) {
+    if (replyAddress == null) {
+      message.reply(body, options);
+      return;
+    }
+    replyTo(replyAddress, message.replyAndRequest(body, options));
+  }
+
   private void onPublish(JsonObject frame) {
     meters.frame("publish");
     String address = address(frame);
-    permissions.checkSend(address);
+    permissions.checkSend(address, principal.identity());
     bus.publish(address, frame.getValue("body"), deliveryOptions(frame));
   }
 
   private void onRegister(JsonObject frame) {
     meters.frame("register");
     String address = address(frame);
-    permissions.checkReceive(address);
+    permissions.checkReceive(address, principal.identity());
     if (registrations.containsKey(address)) {
       throw new GatewayException(ErrorCode.ADDRESS_ALREADY_REGISTERED, "already registered on \"" + address + "\"");
     }
@@ -257,14 +310,26 @@ public final class BridgeSession {
     return key;
   }
 
+  /**
+   * The client does not read fast enough: its write queue (bounded by the transport) is full. Under {@code drop}
+   * the message is dropped and counted, and the client is told once; under {@code close} the connection is closed.
+   * A request addressed to it fails at once rather than timing out.
+   */
   private void dropFor(Message<Object> message) {
     meters.dropped();
     if (message.replyAddress() != null) {
       message.fail(503, "the client is not reading fast enough");
     }
+    if (config.slowConsumer() == BridgeConfig.SlowConsumerPolicy.CLOSE) {
+      LOG.warn("closing slow client {}", channel.remoteAddress());
+      channel.close((short) 1008, "not reading fast enough");
+      return;
+    }
     if (!toldDropping) {
       toldDropping = true;
       LOG.warn("dropping messages for slow client {}", channel.remoteAddress());
+      channel.write(BridgeFrames.refused(Failure.of(new GatewayException(ErrorCode.SLOW_CONSUMER,
+          "messages are being dropped because this connection does not read fast enough")), null));
     }
   }
 
@@ -308,7 +373,7 @@ public final class BridgeSession {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.replyTimeoutMs());
     Object headers = frame.getValue("headers");
     if (headers == null) {
-      return options;
+      return principal.identity().stamp(options);
     }
     if (!(headers instanceof JsonObject h)) {
       throw new GatewayException(ErrorCode.INVALID_HEADERS, "\"headers\" must be an object of strings");
@@ -321,7 +386,7 @@ public final class BridgeSession {
       }
       map.add(e.getKey(), String.valueOf(value));
     }
-    return options.setHeaders(map);
+    return principal.identity().stamp(options.setHeaders(map));
   }
 
   /** The frame's size in UTF-8 bytes, without encoding it when it is plain ASCII. */

@@ -1,0 +1,54 @@
+package io.busbar.bus;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who sent a message that came from outside, as the gateway puts it in message headers: {@code busbar-subject} and
+ * {@code busbar-authorities} (comma-separated). The gateway removes every {@code busbar-*} header a client sends and
+ * sets these itself, so a client cannot forge them. A message without them came from inside the node or cluster and
+ * is trusted.
+ *
+ * @param subject who the client is ({@code anonymous} without credentials)
+ * @param authorities what the client may do
+ */
+public record Identity(String subject, Set<String> authorities) {
+
+  /** Prefix of the headers Busbar reserves. */
+  public static final String HEADER_PREFIX = "busbar-";
+  public static final String SUBJECT = "busbar-subject";
+  public static final String AUTHORITIES = "busbar-authorities";
+
+  /** True when {@code authority} is held. */
+  public boolean has(String authority) {
+    return authorities.contains(authority);
+  }
+
+  /** Adds this identity's headers to {@code options}, after removing any {@code busbar-*} header it had. */
+  public DeliveryOptions stamp(DeliveryOptions options) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (options.getHeaders() != null) {
+      options.getHeaders().forEach((name, value) -> {
+        if (!name.toLowerCase().startsWith(HEADER_PREFIX)) {
+          headers.add(name, value);
+        }
+      });
+    }
+    headers.set(SUBJECT, subject).set(AUTHORITIES, String.join(",", new TreeSet<>(authorities)));
+    return options.setHeaders(headers);
+  }
+
+  /** The identity in {@code headers}, or null for a trusted message from inside. */
+  public static Identity of(MultiMap headers) {
+    String subject = headers.get(SUBJECT);
+    if (subject == null) {
+      return null;
+    }
+    String list = headers.get(AUTHORITIES);
+    return new Identity(subject, list == null || list.isEmpty() ? Set.of()
+        : Set.copyOf(Arrays.asList(list.split(","))));
+  }
+}
