@@ -88,10 +88,12 @@ function tabs(views) {
 }
 
 /** Snapshots this node kept, so charts start drawn; newer ones than the overview has are added. */
-async function loadHistory(overview) {
+async function loadHistory(overview, bus) {
   try {
     const response = await fetch(withToken(STATS_HISTORY), {cache: 'no-store'});
     if (response.status === 401) {
+      // Without credentials the bridge refuses the handshake too: stop trying until the operator gives some.
+      bus.close();
       askForCredentials();
       return;
     }
@@ -118,6 +120,13 @@ function connectionStatus(bus) {
 }
 
 function start() {
+  // A token given in the fragment of the page already open: keep it and start again with it.
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(location.hash.slice(1)).has(TOKEN_PARAM)) {
+      token();
+      location.reload();
+    }
+  });
   theme();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const bus = new Bus(withToken(`${scheme}://${location.host}/eventbus/websocket`));
@@ -131,10 +140,13 @@ function start() {
   let opened = false;
   bus.subscribe(STATS, (snapshot) => overview.add(snapshot), (e) => banner(
     `Live statistics are not permitted for this page (${STATS}: ${e.message}). Add {"address": "${STATS}"} to bridge.outbound.`));
+  // The node's history draws the charts at once (and tells whether credentials are needed); after a reconnect
+  // it fills what was missed.
+  loadHistory(overview, bus);
   bus.addEventListener('open', () => {
-    // The first time, and after each reconnect, fill what was missed from the node's history.
-    loadHistory(overview);
-    if (!opened) {
+    if (opened) {
+      loadHistory(overview, bus);
+    } else {
       opened = true;
       jobs.refresh();
     }

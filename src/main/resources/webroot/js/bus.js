@@ -116,6 +116,12 @@ export class Bus extends EventTarget {
     this.emit('refused', {address, error});
   }
 
+  /** Closes the connection for good (no reconnect). */
+  close() {
+    this.closedByUser = true;
+    if (this.ws) this.ws.close();
+  }
+
   frame(frame) {
     if (this.state !== 'open') return false;
     this.ws.send(JSON.stringify(frame));

@@ -73,11 +73,9 @@ class DashboardIT {
   void pageLoadsLiveWithoutConsoleErrors() {
     assertThat(browser.driver().getTitle()).isEqualTo("Busbar");
     assertThat(text("#node-name")).endsWith(":" + node.port());
-    assertThat(browser.findAll("#queues-table tbody tr[data-queue]")).extracting(e -> e.getAttribute("data-queue"))
-        .containsExactly("default", "priority", "cpu");
-    assertThat(browser.findAll("#nodes .node")).hasSize(1);
-    assertThat(browser.findAll("#pools-table tr[data-pool]")).extracting(e -> e.getAttribute("data-pool"))
-        .containsExactly("jobs", "jobs-cpu");
+    assertThat(attrs("#queues-table tbody tr[data-queue]", "data-queue")).containsExactly("default", "priority", "cpu");
+    assertThat(attrs("#nodes .node", "data-node")).hasSize(1);
+    assertThat(attrs("#pools-table tr[data-pool]", "data-pool")).containsExactly("jobs", "jobs-cpu");
     // Snapshots keep arriving over the WebSocket: no page reload, no polling.
     int points = Integer.parseInt(attr("[data-chart='default/length']", "data-points"));
     browser.until("the next snapshot", () -> Integer.parseInt(attr("[data-chart='default/length']", "data-points")) > points);
@@ -165,8 +163,7 @@ class DashboardIT {
     new Select(browser.find("#filter-queue")).selectByValue("cpu");
     new Select(browser.find("#filter-state")).selectByValue("succeeded");
     browser.until("the job in the filtered list", () -> !browser.findAll("#jobs-table tr[data-job='" + id + "']").isEmpty());
-    assertThat(((List<?>) browser.script("return [...document.querySelectorAll('#jobs-table tbody tr[data-job]')]"
-        + ".map(r => r.dataset.state);")).stream().map(String::valueOf)).containsOnly("succeeded");
+    assertThat(attrs("#jobs-table tbody tr[data-job]", "data-state")).containsOnly("succeeded");
     browser.find("#filter-search").sendKeys("needle-42");
     browser.until("only the matching job", () -> rows().equals(List.of(id)));
     browser.find("#filter-search").clear();
@@ -310,9 +307,14 @@ class DashboardIT {
   }
 
   private static List<String> rows() {
-    List<?> ids = (List<?>) browser.script("return [...document.querySelectorAll('#jobs-table tbody tr[data-job]')]"
-        + ".map(r => r.dataset.job);");
-    return ids.stream().map(String::valueOf).toList();
+    return attrs("#jobs-table tbody tr[data-job]", "data-job");
+  }
+
+  /** An attribute of every element matching {@code css}, read in one step in the page. */
+  private static List<String> attrs(String css, String name) {
+    List<?> values = (List<?>) browser.script("return [...document.querySelectorAll(arguments[0])]"
+        + ".map(e => e.getAttribute(arguments[1]));", css, name);
+    return values.stream().map(String::valueOf).toList();
   }
 
   private static void showJobs() {
