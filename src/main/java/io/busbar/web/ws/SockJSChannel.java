@@ -18,12 +18,20 @@ final class SockJSChannel implements FrameChannel {
 
   @Override
   public void write(String frame) {
-    socket.write(frame);
+    try {
+      socket.write(frame);
+    } catch (IllegalStateException closed) {
+      // The transport closed before SockJS ended the session: nobody is left to read the frame.
+    }
   }
 
   @Override
   public boolean writeQueueFull() {
-    return socket.writeQueueFull();
+    try {
+      return socket.writeQueueFull();
+    } catch (IllegalStateException closed) {
+      return false;   // closed: write() drops the frame
+    }
   }
 
   @Override

@@ -18,12 +18,14 @@ final class WebSocketChannel implements FrameChannel {
 
   @Override
   public void write(String frame) {
-    ws.writeTextMessage(frame);
+    if (!ws.isClosed()) {   // the close handler, which ends the session, may not have run yet
+      ws.writeTextMessage(frame);
+    }
   }
 
   @Override
   public boolean writeQueueFull() {
-    return ws.writeQueueFull();
+    return !ws.isClosed() && ws.writeQueueFull();
   }
 
   @Override
