@@ -58,7 +58,7 @@ public final class JobsVerticle extends VerticleBase {
   }
 
   private Future<Void> startEngine(JobStore store, JobEvents events, JobMeters meters) {
-    engine = new JobEngine(vertx, context, config, store, JobHandlers.of(vertx), events);
+    engine = JobEngine.local(vertx, context, config, store, JobHandlers.of(vertx), events, meters);
     engine.registerMeters(meters);
     List<Future<?>> bound = new ArrayList<>();
     bound.add(bind(Addresses.Jobs.SUBMIT, m -> submit(m)));

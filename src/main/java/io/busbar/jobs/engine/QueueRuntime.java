@@ -26,7 +26,7 @@ final class QueueRuntime {
   }
 
   private final QueueConfig config;
-  private final JobPool pool;
+  private final PoolView pool;
   private final PendingQueue<String> ready;
   private final PriorityQueue<Due> delayed = new PriorityQueue<>((a, b) -> Long.compare(a.runAt(), b.runAt()));
   private final RateMeter arrivals = RateMeter.ofSystemClock(60);
@@ -38,7 +38,7 @@ final class QueueRuntime {
   private double tokens;
   private long tokensAtNanos = System.nanoTime();
 
-  QueueRuntime(QueueConfig config, JobPool pool, LongSupplier clock) {
+  QueueRuntime(QueueConfig config, PoolView pool, LongSupplier clock) {
     this.config = config;
     this.pool = pool;
     this.ready = PendingQueues.create(config.policy(), new SchedConfig(config.maxWaitMs(), config.agingIntervalMs()),
@@ -54,7 +54,7 @@ final class QueueRuntime {
     return config;
   }
 
-  JobPool pool() {
+  PoolView pool() {
     return pool;
   }
 
