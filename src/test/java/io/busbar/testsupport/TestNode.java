@@ -31,7 +31,11 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts a node with the test configuration and {@code overrides} deep-merged over it. */
   public static TestNode start(JsonObject overrides) {
-    Vertx vertx = newVertx();
+    return startOn(newVertx(), overrides);
+  }
+
+  /** Starts a node on {@code vertx} (e.g. a clustered one) with the test configuration and {@code overrides}. */
+  public static TestNode startOn(Vertx vertx, JsonObject overrides) {
     JsonObject config = testConfig().mergeIn(overrides, true);
     Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
     int port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);

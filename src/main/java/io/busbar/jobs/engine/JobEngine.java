@@ -345,7 +345,7 @@ public final class JobEngine implements AttemptListener {
     JsonArray list = new JsonArray();
     queues.values().forEach(q -> list.add(q.stats()));
     return new JsonObject().put("queues", list).put("store", config.store()).put("durability", store.durability())
-        .put("handlers", new JsonArray(new ArrayList<>(workers.types())));
+        .put("handlers", new JsonArray(new ArrayList<>(workers.types()))).put("workers", workers.nodes());
   }
 
   /** Publishes a job's current state again, for a client that (re)registered on its events address. */

@@ -1,5 +1,6 @@
 package io.busbar.jobs.engine;
 
+import io.vertx.core.json.JsonArray;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,6 +36,11 @@ public interface Workers {
 
   /** Periodic elastic sizing: which pools have jobs waiting. */
   void adjust(long nowMs, Map<String, Boolean> backlog);
+
+  /** The worker nodes, for {@code /api/queues}; null for a single node's own pools. */
+  default JsonArray nodes() {
+    return null;
+  }
 
   /** Stops every attempt and releases the threads. Blocking. */
   void close();
