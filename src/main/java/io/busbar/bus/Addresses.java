@@ -23,7 +23,8 @@ public final class Addresses {
   public static final class Node {
     /**
      * Request, empty body, local to the node. Replies with the node's status:
-     * {@code {"ready": bool, "deployments": [{"name", "verticle", "instances", "threading"}]}}.
+     * {@code {"ready": bool, "node": {"name", "roles"}, "deployments": [{"name", "verticle", "instances",
+     * "threading"}], "skipped": [names of descriptors not meant for this node's roles]}}.
      */
     public static final String STATUS = "__busbar.node.status";
 

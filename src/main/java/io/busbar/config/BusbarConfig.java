@@ -17,9 +17,10 @@ import java.util.Map;
  * @param pools worker pools by name
  * @param jobs the job platform
  * @param auth who clients are
+ * @param node this node's name and roles
  */
 public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, String deployDir,
-    Map<String, PoolConfig> pools, JobsConfig jobs, AuthConfig auth) {
+    Map<String, PoolConfig> pools, JobsConfig jobs, AuthConfig auth, NodeConfig node) {
 
   public static BusbarConfig from(JsonObject json) {
     Conf root = Conf.of(json, "");
@@ -31,6 +32,7 @@ public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, 
     }
     return new BusbarConfig(HttpConfig.from(root.section("http")), BridgeConfig.from(root.section("bridge")),
         ApiConfig.from(root.section("api")), deploy.string("dir", "verticles"), Map.copyOf(pools),
-        JobsConfig.from(root.section("jobs")), AuthConfig.from(root.section("auth")));
+        JobsConfig.from(root.section("jobs")), AuthConfig.from(root.section("auth")),
+        NodeConfig.from(root.section("node")));
   }
 }
