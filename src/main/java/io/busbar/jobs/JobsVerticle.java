@@ -9,7 +9,6 @@ import io.busbar.config.QueueConfig;
 import io.busbar.jobs.engine.JobEngine;
 import io.busbar.jobs.engine.JobEvents;
 import io.busbar.jobs.cluster.ClusteredJobs;
-import io.busbar.jobs.cluster.NodeRoles;
 import io.busbar.jobs.store.JobStores;
 import io.busbar.jobs.webhook.WebhookOptions;
 import io.busbar.jobs.webhook.WebhookSender;
@@ -51,7 +50,8 @@ public final class JobsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    config = BusbarConfig.from(config()).jobs();
+    BusbarConfig busbar = BusbarConfig.from(config());
+    config = busbar.jobs();
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     webhooks = new WebhookSender(vertx, WebhookOptions.of(config.webhook().secret(), config.webhook().maxAttempts(),
         config.webhook().initialBackoffMs(), config.webhook().maxBackoffMs(), config.webhook().timeoutMs(),
@@ -60,7 +60,7 @@ public final class JobsVerticle extends VerticleBase {
     meters = JobMeters.get();
     events = new JobEvents(vertx.eventBus(), meters, this::deliverWebhook);
     if (vertx.isClustered()) {
-      cluster = new ClusteredJobs(vertx, context, config, NodeRoles.of(config()), JobHandlers.of(vertx), meters,
+      cluster = new ClusteredJobs(vertx, context, config, busbar.node(), JobHandlers.of(vertx), meters,
           events, this::serve, this::unserve);
       return cluster.start();
     }

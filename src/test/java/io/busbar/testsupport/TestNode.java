@@ -38,8 +38,9 @@ public final class TestNode implements AutoCloseable {
   public static TestNode startOn(Vertx vertx, JsonObject overrides) {
     JsonObject config = testConfig().mergeIn(overrides, true);
     Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
-    int port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
-    return new TestNode(vertx, port);
+    // -1 on a node without the gateway role.
+    Object port = vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
+    return new TestNode(vertx, port == null ? -1 : (Integer) port);
   }
 
   /** A Vert.x instance with Busbar's default metrics options. */

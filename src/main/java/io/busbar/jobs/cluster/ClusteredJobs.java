@@ -4,6 +4,8 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.busbar.config.JobsConfig;
+import io.busbar.config.NodeConfig;
+import io.busbar.config.Role;
 import io.busbar.jobs.JobHandlers;
 import io.busbar.jobs.engine.JobEngine;
 import io.busbar.jobs.engine.JobEvents;
@@ -35,7 +37,7 @@ public final class ClusteredJobs {
   private final Vertx vertx;
   private final Context context;
   private final JobsConfig config;
-  private final NodeRoles roles;
+  private final NodeConfig node;
   private final JobHandlers handlers;
   private final JobMeters meters;
   private final JobEvents events;
@@ -51,12 +53,12 @@ public final class ClusteredJobs {
   private boolean metersRegistered;
   private Future<Void> transition = Future.succeededFuture();
 
-  public ClusteredJobs(Vertx vertx, Context context, JobsConfig config, NodeRoles roles, JobHandlers handlers,
+  public ClusteredJobs(Vertx vertx, Context context, JobsConfig config, NodeConfig node, JobHandlers handlers,
       JobMeters meters, JobEvents events, Function<JobEngine, Future<Void>> serve, Supplier<Future<Void>> unserve) {
     this.vertx = vertx;
     this.context = context;
     this.config = config;
-    this.roles = roles;
+    this.node = node;
     this.handlers = handlers;
     this.meters = meters;
     this.events = events;
@@ -73,11 +75,11 @@ public final class ClusteredJobs {
 
   public Future<Void> start() {
     Future<Void> started = Future.succeededFuture();
-    if (roles.worker()) {
+    if (node.has(Role.WORKER)) {
       worker = new WorkerAgent(vertx, context, nodeId, config, handlers, meters);
       started = worker.start();
     }
-    if (roles.scheduler()) {
+    if (node.has(Role.SCHEDULER)) {
       membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
         @Override
         public void memberAdded(MembershipEvent event) {
@@ -98,9 +100,9 @@ public final class ClusteredJobs {
           () -> transition = transition.eventually(this::stepDown));
       started = started.onSuccess(v -> leadership.start());
     }
-    return started.onSuccess(v -> LOG.info("clustered jobs on node {}: {}{}", nodeId,
-        roles.scheduler() ? "scheduler candidate" : "", roles.worker() ? (roles.scheduler() ? ", worker" : "worker")
-            : ""));
+    return started.onSuccess(v -> LOG.info("clustered jobs on node {} ({}): {}", node.name(), nodeId,
+        node.has(Role.SCHEDULER) && node.has(Role.WORKER) ? "scheduler candidate and worker"
+            : node.has(Role.SCHEDULER) ? "scheduler candidate" : "worker"));
   }
 
   private Future<Void> lead(long epoch) {
