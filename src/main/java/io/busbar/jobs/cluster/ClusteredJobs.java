@@ -76,7 +76,7 @@ public final class ClusteredJobs {
   public Future<Void> start() {
     Future<Void> started = Future.succeededFuture();
     if (node.has(Role.WORKER)) {
-      worker = new WorkerAgent(vertx, context, nodeId, config, handlers, meters);
+      worker = new WorkerAgent(vertx, context, nodeId, node.name(), config, handlers, meters);
       started = worker.start();
     }
     if (node.has(Role.SCHEDULER)) {

@@ -71,6 +71,7 @@ public final class RemoteWorkers implements Workers {
     final Map<String, Long> orderOf = new HashMap<>();
     long orders;
     Set<String> types = Set.of();
+    String name = "";
     long lastSeenMs;
     boolean draining;
 
@@ -151,7 +152,7 @@ public final class RemoteWorkers implements Workers {
       JsonObject pools = new JsonObject();
       n.limits.forEach((pool, limit) -> pools.put(pool, new JsonObject().put("limit", limit)
           .put("busy", n.busy.getOrDefault(pool, 0))));
-      list.add(new JsonObject().put("node", n.id).put("draining", n.draining).put("pools", pools)
+      list.add(new JsonObject().put("node", n.id).put("name", n.name).put("draining", n.draining).put("pools", pools)
           .put("running", n.attempts.size()).put("types", new JsonArray(List.copyOf(n.types))));
     });
     return list;
@@ -271,6 +272,7 @@ public final class RemoteWorkers implements Workers {
       return new WorkerNode(k);
     });
     node.lastSeenMs = System.currentTimeMillis();
+    node.name = beat.getString("name", "");
     node.draining = beat.getBoolean("draining", false);
     node.limits.clear();
     beat.getJsonObject("pools", new JsonObject()).forEach(e -> node.limits.put(e.getKey(), ((Number) e.getValue())

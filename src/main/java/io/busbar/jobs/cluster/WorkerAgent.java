@@ -36,6 +36,7 @@ public final class WorkerAgent implements AttemptListener {
 
   private final Vertx vertx;
   private final String nodeId;
+  private final String nodeName;
   private final JobsConfig config;
   private final LocalRunner runner;
   private final Map<String, JsonObject> unacknowledged = new LinkedHashMap<>();
@@ -47,10 +48,11 @@ public final class WorkerAgent implements AttemptListener {
   private long seq;
   private boolean closed;
 
-  public WorkerAgent(Vertx vertx, Context context, String nodeId, JobsConfig config, JobHandlers handlers,
-      JobMeters meters) {
+  public WorkerAgent(Vertx vertx, Context context, String nodeId, String nodeName, JobsConfig config,
+      JobHandlers handlers, JobMeters meters) {
     this.vertx = vertx;
     this.nodeId = nodeId;
+    this.nodeName = nodeName;
     this.config = config;
     this.runner = new LocalRunner(vertx, context, config.pools(), handlers, config.progressIntervalMs(), this);
     if (meters != null) {
@@ -99,7 +101,7 @@ public final class WorkerAgent implements AttemptListener {
     JsonObject running = new JsonObject();
     unacknowledged.values().forEach(end -> running.put(end.getString("id"), end.getLong("lease")));
     runner.running().forEach(running::put);
-    JsonObject beat = new JsonObject().put("node", nodeId).put("pools", pools).put("threads", threads)
+    JsonObject beat = new JsonObject().put("node", nodeId).put("name", nodeName).put("pools", pools).put("threads", threads)
         .put("types", new JsonArray(runner.types())).put("running", running).put("draining", draining)
         .put("epoch", epoch).put("seq", seq);
     vertx.eventBus().<JsonObject>request(Addresses.Jobs.SCHEDULER_HEARTBEAT, beat,
