@@ -165,10 +165,11 @@ public final class RemoteWorkers implements Workers {
     return pools.get(name);
   }
 
+  /** A node with a free slot in the pool and a handler for the type; while there is none the job waits. */
   @Override
-  public boolean hasSlot(String pool) {
+  public boolean hasSlot(String pool, String type) {
     for (WorkerNode node : nodes.values()) {
-      if (!node.draining && node.free(pool) > 0) {
+      if (!node.draining && node.free(pool) > 0 && node.types.contains(type)) {
         return true;
       }
     }
@@ -190,10 +191,8 @@ public final class RemoteWorkers implements Workers {
       }
     }
     if (chosen == null) {
-      // Free slots, but on nodes without the job's handler.
-      vertx.runOnContext(v -> listener.ended(order.id(), order.lease(), Outcome.failed(Outcome.NO_HANDLER,
-          "no worker node with a free slot in pool \"" + order.pool() + "\" has a handler for \"" + order.type()
-              + "\"")));
+      // Cannot happen right after hasSlot on the same thread; if it does, the job waits again.
+      vertx.runOnContext(v -> listener.lost(order.id(), order.lease()));
       return;
     }
     WorkerNode node = chosen;

@@ -405,7 +405,11 @@ public final class JobEngine implements AttemptListener {
       for (int i = 0; i < order.size(); i++) {
         int index = (dispatchCursor + i) % order.size();
         QueueRuntime queue = order.get(index);
-        if (queue.readyCount() == 0 || !workers.hasSlot(queue.config().pool()) || rateLimited.contains(queue)) {
+        if (queue.readyCount() == 0 || rateLimited.contains(queue)) {
+          continue;
+        }
+        Job next = jobs.get(queue.peekReady());
+        if (next != null && !workers.hasSlot(queue.config().pool(), next.type())) {
           continue;
         }
         if (!queue.takeToken()) {

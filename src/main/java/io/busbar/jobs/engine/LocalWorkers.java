@@ -18,8 +18,9 @@ public final class LocalWorkers implements Workers {
     return runner.pool(name);
   }
 
+  /** A free slot is enough: a job whose handler is missing fails as {@code no_handler}. */
   @Override
-  public boolean hasSlot(String pool) {
+  public boolean hasSlot(String pool, String type) {
     return runner.hasSlot(pool);
   }
 

@@ -114,6 +114,12 @@ final class QueueRuntime {
     return next != null && next.runAt() <= nowMs ? delayed.poll() : null;
   }
 
+  /** The id of the ready job that runs next, left in place, or null. */
+  String peekReady() {
+    var entry = ready.peek();
+    return entry == null ? null : entry.id();
+  }
+
   /** The next ready job's id, or null. */
   String pollReady() {
     var entry = ready.poll();

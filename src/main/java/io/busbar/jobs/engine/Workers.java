@@ -13,8 +13,8 @@ public interface Workers {
   /** The pool as the scheduler sees it, for its queues' models and statistics. */
   PoolView pool(String name);
 
-  /** True when an attempt of {@code pool} may start now. */
-  boolean hasSlot(String pool);
+  /** True when an attempt of a job of {@code type} in {@code pool} may start now. */
+  boolean hasSlot(String pool, String type);
 
   /** The job types some worker can run. */
   Set<String> types();

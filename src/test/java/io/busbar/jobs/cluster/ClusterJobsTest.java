@@ -12,6 +12,7 @@ import io.busbar.testsupport.BridgeClient;
 import io.busbar.testsupport.Poll;
 import io.busbar.testsupport.TestCluster;
 import io.busbar.testsupport.TestNode;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -138,15 +139,18 @@ class ClusterJobsTest {
       holds.add(submit(a, "hold", "fifo").id());
     }
     Poll.until("the holds to run", Duration.ofSeconds(10), () -> holds.stream().allMatch(runs::containsKey));
+    // Every listener on one context, so that they hear the events in the order they arrive.
+    Context listening = c.vertx().getOrCreateContext();
     List<Future<Void>> registered = new ArrayList<>();
     for (int i = 0; i < 15; i++) {
       JobReceipt receipt = submit(through.get(i % 3), "where", "fifo");
       accepted.add(receipt.id());
-      registered.add(c.vertx().eventBus().<JsonObject>consumer(receipt.eventsAddress(), m -> {
-        if ("running".equals(m.body().getString("event"))) {
-          started.add(m.body().getJsonObject("job").getString("id"));
-        }
-      }).completion());
+      registered.add(Future.future(done -> listening.runOnContext(v -> c.vertx().eventBus().<JsonObject>consumer(
+          receipt.eventsAddress(), m -> {
+            if ("running".equals(m.body().getString("event"))) {
+              started.add(m.body().getJsonObject("job").getString("id"));
+            }
+          }).completion().onComplete(done))));
     }
     Await.result(Future.all(registered));
     release.countDown();
