@@ -18,9 +18,10 @@ import java.util.Map;
  * @param jobs the job platform
  * @param auth who clients are
  * @param node this node's name and roles
+ * @param cluster how the node joins a cluster (with the launcher's {@code -cluster})
  */
 public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, String deployDir,
-    Map<String, PoolConfig> pools, JobsConfig jobs, AuthConfig auth, NodeConfig node) {
+    Map<String, PoolConfig> pools, JobsConfig jobs, AuthConfig auth, NodeConfig node, ClusterConfig cluster) {
 
   public static BusbarConfig from(JsonObject json) {
     Conf root = Conf.of(json, "");
@@ -33,6 +34,6 @@ public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, 
     return new BusbarConfig(HttpConfig.from(root.section("http")), BridgeConfig.from(root.section("bridge")),
         ApiConfig.from(root.section("api")), deploy.string("dir", "verticles"), Map.copyOf(pools),
         JobsConfig.from(root.section("jobs")), AuthConfig.from(root.section("auth")),
-        NodeConfig.from(root.section("node")));
+        NodeConfig.from(root.section("node")), ClusterConfig.from(root.section("cluster")));
   }
 }

@@ -89,6 +89,18 @@ public final class Conf {
     return s;
   }
 
+  /** A string that may be empty ("not set"): {@code ""} when absent. */
+  public String optionalString(String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return "";
+    }
+    if (!(value instanceof String s)) {
+      throw new ConfigException(key(name), "must be a string, got " + describe(value));
+    }
+    return s.trim();
+  }
+
   /** A boolean (JSON true/false, or the strings "true"/"false"), or {@code fallback} when absent. */
   public boolean bool(String name, boolean fallback) {
     Object value = json.getValue(name);
