@@ -48,6 +48,11 @@ public final class HazelcastJobStore implements JobStore {
   }
 
   @Override
+  public String kind() {
+    return "hazelcast";
+  }
+
+  @Override
   public String durability() {
     int backups = hazelcast.getConfig().findMapConfig(PREFIX + "jobs").getBackupCount();
     return "replicated: a Hazelcast map with " + backups + " synchronous backup(s) across the cluster's nodes";

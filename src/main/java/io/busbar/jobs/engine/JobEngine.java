@@ -170,7 +170,7 @@ public final class JobEngine implements AttemptListener {
     }
     batchMembers.forEach(events::recoveredBatch);
     LOG.info("recovered {} jobs, {} of them to run (again), from the {} store", records.size(), waiting,
-        config.store());
+        store.kind());
   }
 
   // ---------------------------------------------------------------------------------------------- operations
@@ -344,7 +344,7 @@ public final class JobEngine implements AttemptListener {
   public JsonObject queueStats() {
     JsonArray list = new JsonArray();
     queues.values().forEach(q -> list.add(q.stats()));
-    return new JsonObject().put("queues", list).put("store", config.store()).put("durability", store.durability())
+    return new JsonObject().put("queues", list).put("store", store.kind()).put("durability", store.durability())
         .put("handlers", new JsonArray(new ArrayList<>(workers.types()))).put("workers", workers.nodes());
   }
 
