@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterJobsIT {
 
-  private static final int JOBS = 400;
+  private static final int JOBS = 300;
 
   private final String cluster = "busbar-it-" + UUID.randomUUID();
   private final int portBase = 30_000 + ThreadLocalRandom.current().nextInt(400) * 10;
@@ -83,16 +83,15 @@ class ClusterJobsIT {
     env.put("BUSBAR_JOBS_POOLS_JOBS_MAX", "4");
     JarProcess node = JarProcess.start(env, "-cluster");
     nodes.add(node);
-    node.awaitLine("clustered jobs on node " + name, Duration.ofSeconds(60));
     return node;
   }
 
   @Test
   void killingAWorkerNodeUnderLoadLosesNoJobAndCompletesNoneTwice() {
     JarProcess scheduler = node("sched", "gateway,scheduler");
-    int port = scheduler.awaitReady(Duration.ofSeconds(60));
     JarProcess doomed = node("w1", "worker");
     node("w2", "worker");
+    int port = scheduler.awaitReady(Duration.ofSeconds(90));
     awaitWorkers(port, 2);
     List<String> accepted = submitAll(port);
     Poll.until("w1 to run jobs", Duration.ofSeconds(30), () -> running(port, "w1") > 0);
@@ -108,10 +107,10 @@ class ClusterJobsIT {
   @Test
   void killingTheSchedulersNodeUnderLoadLosesNoJobAndCompletesNoneTwice() {
     JarProcess doomed = node("s1", "gateway,scheduler,worker");
-    int first = doomed.awaitReady(Duration.ofSeconds(60));
+    int first = doomed.awaitReady(Duration.ofSeconds(90));   // first, so that it is the one elected
     JarProcess successor = node("s2", "gateway,scheduler,worker");
-    int second = successor.awaitReady(Duration.ofSeconds(60));
     node("w", "worker");
+    int second = successor.awaitReady(Duration.ofSeconds(90));
     awaitWorkers(first, 3);
     List<String> accepted = submitAll(first);
     Poll.until("jobs to run on the other nodes", Duration.ofSeconds(30),
@@ -129,7 +128,7 @@ class ClusterJobsIT {
     List<Future<HttpResponse<Buffer>>> submissions = new ArrayList<>();
     for (int i = 0; i < JOBS; i++) {
       submissions.add(http.post(port, "127.0.0.1", "/api/jobs").sendJsonObject(new JsonObject().put("type", "sleep")
-          .put("payload", new JsonObject().put("ms", 500)).put("webhook", hook)));
+          .put("payload", new JsonObject().put("ms", 400)).put("webhook", hook)));
     }
     List<String> accepted = new ArrayList<>();
     for (Future<HttpResponse<Buffer>> submission : submissions) {

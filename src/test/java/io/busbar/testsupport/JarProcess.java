@@ -110,16 +110,6 @@ public final class JarProcess implements AutoCloseable {
     throw new AssertionError("the jar exited with " + process.exitValue() + " before listening:\n" + output());
   }
 
-  /** Waits until the process has written a line containing {@code text}. */
-  public void awaitLine(String text, Duration timeout) {
-    Poll.until("a line with \"" + text + "\" in:\n" + output(), timeout, () -> {
-      if (!process.isAlive()) {
-        throw new AssertionError("the jar exited with " + process.exitValue() + ":\n" + output());
-      }
-      return lines.stream().anyMatch(l -> l.contains(text));
-    });
-  }
-
   /** Waits until the node answers {@code GET /ready} with 200 and returns its HTTP port. */
   public int awaitReady(Duration timeout) {
     int port = awaitPort(timeout);

@@ -339,10 +339,14 @@ public final class RemoteWorkers implements Workers {
       adoptions.remove(id);   // ended before its node's first heartbeat to this scheduler
       held = true;
     }
-    message.reply(new JsonObject());
-    if (held) {
-      listener.ended(id, lease, Outcome.fromJson(body.getJsonObject("outcome")));
+    if (!held) {
+      message.reply(new JsonObject());   // stale or already taken: nothing to keep
+      return;
     }
+    // Acknowledged once stored: an end acknowledged and then lost with this scheduler would run the job again.
+    listener.ended(id, lease, Outcome.fromJson(body.getJsonObject("outcome")))
+        .onSuccess(v -> message.reply(new JsonObject()))
+        .onFailure(e -> message.fail(500, "the end could not be stored: " + e.getMessage()));
   }
 
   private void progress(Message<JsonObject> message) {

@@ -129,14 +129,15 @@ public final class WorkerAgent implements AttemptListener {
   }
 
   @Override
-  public void ended(String id, long lease, Outcome outcome) {
+  public Future<Void> ended(String id, long lease, Outcome outcome) {
     if (closed && Outcome.INTERRUPTED.equals(outcome.errorKind())) {
-      return;   // interrupted by the drain: handed back, not failed
+      return Future.succeededFuture();   // interrupted by the drain: handed back, not failed
     }
     JsonObject end = new JsonObject().put("node", nodeId).put("id", id).put("lease", lease)
         .put("outcome", outcome.toJson());
     unacknowledged.put(id + "/" + lease, end);
     report(end);
+    return Future.succeededFuture();
   }
 
   private void report(JsonObject end) {

@@ -470,11 +470,11 @@ public final class JobEngine implements AttemptListener {
   }
 
   @Override
-  public void ended(String id, long lease, Outcome outcome) {
+  public Future<Void> ended(String id, long lease, Outcome outcome) {
     Job job = jobs.get(id);
     if (job == null || job.state() != JobState.RUNNING || job.lease() != lease) {
       dispatch();   // a stale end: the attempt was cancelled, timed out or lost before it returned
-      return;
+      return Future.succeededFuture();
     }
     Long timer = timeouts.remove(id);
     if (timer != null) {
@@ -483,21 +483,24 @@ public final class JobEngine implements AttemptListener {
     QueueRuntime queue = queues.get(job.queue());
     queue.countRunning(-1);
     if (Outcome.NO_HANDLER.equals(outcome.errorKind())) {
-      attemptFailed(job, JobState.FAILED, Outcome.NO_HANDLER, outcome.errorMessage());
+      Future<Void> stored = attemptFailed(job, JobState.FAILED, Outcome.NO_HANDLER, outcome.errorMessage());
       dispatch();
-      return;
+      return stored;
     }
     long serviceMs = System.currentTimeMillis() - job.startedAt();
     queue.completed(serviceMs);
     estimates.observe(job.type(), serviceMs);
     events.serviced(job, serviceMs);
+    Future<Void> stored;
     if (outcome.isSuccess()) {
       String message = outcome.progressMessage() != null ? outcome.progressMessage() : job.progressMessage();
-      finish(job.toBuilder().result(outcome.result()).error(null, null).progress(1, message), JobState.SUCCEEDED);
+      stored = finish(job.toBuilder().result(outcome.result()).error(null, null).progress(1, message),
+          JobState.SUCCEEDED).mapEmpty();
     } else {
-      attemptFailed(job, JobState.FAILED, Outcome.FAILED, outcome.errorMessage());
+      stored = attemptFailed(job, JobState.FAILED, Outcome.FAILED, outcome.errorMessage());
     }
     dispatch();
+    return stored;
   }
 
   /**
@@ -538,7 +541,8 @@ public final class JobEngine implements AttemptListener {
   }
 
   /** An attempt failed: back in the queue after a backoff while attempts remain, else dead-lettered. */
-  private void attemptFailed(Job job, JobState state, String kind, String message) {
+  /** Completes once the job's new state is stored. */
+  private Future<Void> attemptFailed(Job job, JobState state, String kind, String message) {
     long now = System.currentTimeMillis();
     if (job.attempts() < job.maxAttempts()) {
       long base = Math.min(MAX_BACKOFF_MS, job.backoffMs() << Math.min(30, job.attempts() - 1));
@@ -550,11 +554,10 @@ public final class JobEngine implements AttemptListener {
       queue.delay(waiting);
       scheduleDue(waiting.runAt());
       events.changed(waiting);
-      writer.put(JOBS, waiting.toJson());
-    } else {
-      events.changed(job.toBuilder().state(state).finishedAt(now).error(kind, message).build());
-      finish(job.toBuilder().error(kind, message), JobState.DEAD_LETTERED);
+      return writer.put(JOBS, waiting.toJson());
     }
+    events.changed(job.toBuilder().state(state).finishedAt(now).error(kind, message).build());
+    return finish(job.toBuilder().error(kind, message), JobState.DEAD_LETTERED).mapEmpty();
   }
 
   private Future<Job> finish(Job.Builder builder, JobState state) {
