@@ -44,9 +44,12 @@ public final class MainVerticle extends VerticleBase {
   private record Plan(JsonObject tree, List<Descriptor> descriptors) {
   }
 
-  /** Validates the configuration and reads the descriptors; blocking (file reads). */
-  private static Plan plan(JsonObject tree) {
+  /** Validates the configuration (TLS files included) and reads the descriptors; blocking (file reads). */
+  private Plan plan(JsonObject tree) {
     BusbarConfig config = BusbarConfig.from(tree);
+    if (config.http().tls().enabled()) {
+      config.http().tls().keyCertOptions(vertx);
+    }
     return new Plan(tree, Descriptors.load(config.deployDir(), config.pools()));
   }
 

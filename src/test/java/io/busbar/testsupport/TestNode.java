@@ -29,11 +29,19 @@ public final class TestNode implements AutoCloseable {
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
   }
 
-  /** Starts a node with the test configuration and {@code overrides} deep-merged over it. */
+  /**
+   * Starts a node with the test configuration and {@code overrides} deep-merged over it. When it fails to start,
+   * its Vert.x instance is closed and the failure rethrown.
+   */
   public static TestNode start(JsonObject overrides) {
     Vertx vertx = newVertx();
     JsonObject config = testConfig().mergeIn(overrides, true);
-    Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
+    try {
+      Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
+    } catch (RuntimeException | AssertionError e) {
+      Await.result(vertx.close());
+      throw e;
+    }
     int port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
     return new TestNode(vertx, port);
   }

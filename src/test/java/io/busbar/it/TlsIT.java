@@ -1,0 +1,75 @@
+package io.busbar.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.busbar.testsupport.Await;
+import io.busbar.testsupport.JarProcess;
+import io.busbar.testsupport.Poll;
+import io.busbar.testsupport.TestCertificates;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fat jar serving HTTPS from a PKCS#12 file whose password comes from the environment, as in production. */
+class TlsIT {
+
+  private static final String PASSWORD = "env-p12-password-4f1c";
+
+  @TempDir
+  static Path dir;
+  private static TestCertificates certs;
+  private static Path pkcs12;
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void setUp() {
+    certs = new TestCertificates();
+    pkcs12 = certs.pkcs12(dir, PASSWORD);
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    Await.result(vertx.close());
+    certs.close();
+  }
+
+  private static Map<String, String> env(String password) {
+    return Map.of("BUSBAR_HTTP_PORT", "0", "BUSBAR_HTTP_HOST", "127.0.0.1", "BUSBAR_HTTP_TLS_ENABLED", "true",
+        "BUSBAR_HTTP_TLS_PKCS12_PATH", pkcs12.toString(), "BUSBAR_HTTP_TLS_PASSWORD", password);
+  }
+
+  @Test
+  void pkcs12PasswordFromTheEnvironmentServesHttpsAndIsNeverPrinted() {
+    try (JarProcess jar = JarProcess.start(env(PASSWORD))) {
+      int port = jar.awaitPort(Duration.ofSeconds(60));
+      WebClient https = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
+          .setTrustOptions(certs.trustOptions()).setDefaultHost(TestCertificates.HOST).setDefaultPort(port));
+
+      Poll.until("/ready over HTTPS to answer 200:\n" + jar.output(), Duration.ofSeconds(60),
+          () -> Await.result(https.get("/ready").send()).statusCode() == 200);
+
+      assertThat(jar.output()).contains("Busbar gateway listening on https://127.0.0.1:" + port)
+          .doesNotContain(PASSWORD);
+      https.close();
+    }
+  }
+
+  @Test
+  void wrongPasswordFromTheEnvironmentStopsStartUpNamingTheKeyButNotTheValue() {
+    String wrong = "wrong-p12-password-9d2e";
+    try (JarProcess jar = JarProcess.start(env(wrong))) {
+      int exit = jar.awaitExit(Duration.ofSeconds(60));
+
+      assertThat(exit).isNotZero();
+      assertThat(jar.output()).contains("http.tls.password: does not open " + pkcs12).doesNotContain(wrong);
+    }
+  }
+}
