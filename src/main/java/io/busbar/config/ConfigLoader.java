@@ -56,7 +56,8 @@ public final class ConfigLoader {
     options.addStore(json(cliConfig == null ? new JsonObject() : cliConfig));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
-        .recover(e -> Future.failedFuture(new ConfigException(file == null ? "-conf" : file, "cannot be read: " + e.getMessage())))
+        .recover(e -> Future.failedFuture(new ConfigException(file == null ? "-conf" : file,
+            "cannot be read: " + ConfigException.unreadable(e))))
         .map(tree -> ConfigOverrides.apply(tree, env, sys))
         .andThen(ar -> retriever.close());
   }

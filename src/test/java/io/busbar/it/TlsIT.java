@@ -15,30 +15,26 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fat jar serving HTTPS from a PKCS#12 file whose password comes from the environment, as in production. */
 class TlsIT {
 
   private static final String PASSWORD = "env-p12-password-4f1c";
 
-  @TempDir
-  static Path dir;
-  private static TestCertificates certs;
-  private static Path pkcs12;
+  @RegisterExtension
+  static final TestCertificates certs = new TestCertificates(PASSWORD);
+  private static final Path pkcs12 = certs.pkcs12Path();
   private static Vertx vertx;
 
   @BeforeAll
-  static void setUp() {
-    certs = new TestCertificates();
-    pkcs12 = certs.pkcs12(dir, PASSWORD);
+  static void client() {
     vertx = Vertx.vertx();
   }
 
   @AfterAll
-  static void tearDown() {
+  static void close() {
     Await.result(vertx.close());
-    certs.close();
   }
 
   private static Map<String, String> env(String password) {

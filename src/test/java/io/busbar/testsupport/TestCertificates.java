@@ -15,17 +15,31 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A self-signed certificate for {@code localhost}, made at test time: as PEM files (certificate and PKCS#8 key),
- * and on request as a PKCS#12 file built from them with {@link KeyStore}. Closing deletes the PEM files.
+ * A self-signed certificate for {@code localhost}, made at test time: as PEM files (certificate and PKCS#8 key), and
+ * as a PKCS#12 file built from them with {@link KeyStore}. Register it as a JUnit extension
+ * ({@code @RegisterExtension static final TestCertificates CERTS = new TestCertificates("password");}) and its
+ * files are deleted after the test class; or close it.
  */
-public final class TestCertificates implements AutoCloseable {
+public final class TestCertificates implements AfterAllCallback, AutoCloseable {
 
   /** The host name the certificate is for; clients must connect to it for host verification to pass. */
   public static final String HOST = "localhost";
 
   private final SelfSignedCertificate certificate = SelfSignedCertificate.create(HOST);
+  private final Path pkcs12;
+
+  /** Makes the certificate, and a PKCS#12 file of it protected by {@code pkcs12Password}. */
+  public TestCertificates(String pkcs12Password) {
+    try {
+      pkcs12 = writePkcs12(Files.createTempDirectory("busbar-tls"), pkcs12Password);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   public String certPath() {
     return certificate.certificatePath();
@@ -40,8 +54,12 @@ public final class TestCertificates implements AutoCloseable {
     return certificate.trustOptions();
   }
 
-  /** Writes the key and certificate as a PKCS#12 file under {@code dir}, protected by {@code password}. */
-  public Path pkcs12(Path dir, String password) {
+  /** The PKCS#12 file holding the key and certificate. */
+  public Path pkcs12Path() {
+    return pkcs12;
+  }
+
+  private Path writePkcs12(Path dir, String password) {
     try {
       String pem = Files.readString(Path.of(keyPath()));
       byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
@@ -68,5 +86,16 @@ public final class TestCertificates implements AutoCloseable {
   @Override
   public void close() {
     certificate.delete();
+    try {
+      Files.deleteIfExists(pkcs12);
+      Files.deleteIfExists(pkcs12.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 }

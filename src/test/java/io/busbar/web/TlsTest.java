@@ -19,9 +19,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,21 +34,11 @@ class TlsTest {
 
   private static final String PASSWORD = "p12-test-password";
 
+  @RegisterExtension
+  static final TestCertificates certs = new TestCertificates(PASSWORD);
+  private static final Path pkcs12 = certs.pkcs12Path();
   @TempDir
   static Path dir;
-  private static TestCertificates certs;
-  private static Path pkcs12;
-
-  @BeforeAll
-  static void certificates() {
-    certs = new TestCertificates();
-    pkcs12 = certs.pkcs12(dir, PASSWORD);
-  }
-
-  @AfterAll
-  static void deleteCertificates() {
-    certs.close();
-  }
 
   private static JsonObject pem() {
     return new JsonObject().put("enabled", true).put("certPath", certs.certPath()).put("keyPath", certs.keyPath());

@@ -54,7 +54,7 @@ public final class Authenticator {
         keys.forEach(k -> options.addJwk((JsonObject) k));
       } catch (Exception e) {
         throw new ConfigException("auth.jwt.jwksFile", "cannot read a JWKS ({\"keys\": [...]}) from "
-            + config.jwksFile() + ": " + e.getMessage());
+            + config.jwksFile() + ": " + ConfigException.unreadable(e));
       }
     }
     JWTOptions jwtOptions = new JWTOptions().setLeeway(config.leewaySeconds());
