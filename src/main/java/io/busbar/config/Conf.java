@@ -99,8 +99,20 @@ public final class Conf {
     return s;
   }
 
-  /** A string that may be empty; absent gives {@code ""}. */
+  /** A string that may be empty ("not set"): {@code ""} when absent. */
   public String optionalString(String name) {
+    return rawString(name).trim();
+  }
+
+  /**
+   * A string kept as a {@link Secret}, exactly as given (not trimmed), so that it is never printed; absent or empty
+   * gives {@link Secret#NONE}. A rejected value is hidden in the error when the key is one of {@link #SECRET_KEYS}.
+   */
+  public Secret secret(String name) {
+    return Secret.of(rawString(name));
+  }
+
+  private String rawString(String name) {
     Object value = json.getValue(name);
     if (value == null) {
       return "";
@@ -109,14 +121,6 @@ public final class Conf {
       throw new ConfigException(key(name), "must be a string, got " + shown(name, value));
     }
     return s;
-  }
-
-  /**
-   * A string kept as a {@link Secret}, so that it is never printed; absent or empty gives {@link Secret#NONE}. A
-   * rejected value is hidden in the error when the key is one of {@link #SECRET_KEYS}.
-   */
-  public Secret secret(String name) {
-    return Secret.of(optionalString(name));
   }
 
   /** A boolean (JSON true/false, or the strings "true"/"false"), or {@code fallback} when absent. */

@@ -8,11 +8,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Secrets given to the fat jar through the environment never appear in its output, whether it starts or not. */
 class SecretsIT {
@@ -49,6 +52,18 @@ class SecretsIT {
       http.close();
 
       assertThat(jar.output()).contains("Busbar node ready").doesNotContain("MARKER");
+    }
+  }
+
+  @Test
+  void malformedConfigFileStopsStartUpWithoutQuotingIt(@TempDir Path dir) throws Exception {
+    // Unquoted: the JSON parser stops at the secret, a name-like text it takes as one token.
+    Path file = Files.writeString(dir.resolve("busbar.json"), "{\"jobs\": {\"webhook\": {\"secret\": secretMARKER}}}");
+    try (JarProcess jar = JarProcess.start(Map.of("BUSBAR_CONFIG", file.toString(), "BUSBAR_HTTP_PORT", "0"))) {
+      int exit = jar.awaitExit(Duration.ofSeconds(60));
+
+      assertThat(exit).isNotZero();
+      assertThat(jar.output()).contains(file + ": cannot be read: not valid JSON (line 1").doesNotContain("MARKER");
     }
   }
 

@@ -66,6 +66,20 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a SockJS session over its WebSocket transport ({@code /eventbus/<server>/<session>/websocket}) and
+   * collects every text message SockJS sends ({@code o}, {@code a[...]}, {@code c[...]}) into {@code messages}, from
+   * the first one: the handler is set as the handshake completes, before any frame is read.
+   */
+  public static WebSocket connectSockJs(WebSocketClient client, WebSocketConnectOptions handshake,
+      List<String> messages) {
+    return Await.result(client.connect(handshake).andThen(ar -> {
+      if (ar.succeeded()) {
+        ar.result().textMessageHandler(messages::add);
+      }
+    }));
+  }
+
   /** Sends one frame as a text message. */
   public BridgeClient send(JsonObject frame) {
     return sendText(frame.encode());

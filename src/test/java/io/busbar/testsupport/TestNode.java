@@ -35,15 +35,21 @@ public final class TestNode implements AutoCloseable {
    */
   public static TestNode start(JsonObject overrides) {
     Vertx vertx = newVertx();
-    JsonObject config = testConfig().mergeIn(overrides, true);
     try {
-      Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
+      return startOn(vertx, overrides);
     } catch (RuntimeException | AssertionError e) {
       Await.result(vertx.close());
       throw e;
     }
-    int port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
-    return new TestNode(vertx, port);
+  }
+
+  /** Starts a node on {@code vertx} (e.g. a clustered one) with the test configuration and {@code overrides}. */
+  public static TestNode startOn(Vertx vertx, JsonObject overrides) {
+    JsonObject config = testConfig().mergeIn(overrides, true);
+    Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
+    // -1 on a node without the gateway role.
+    Object port = vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
+    return new TestNode(vertx, port == null ? -1 : (Integer) port);
   }
 
   /** A Vert.x instance with Busbar's default metrics options. */

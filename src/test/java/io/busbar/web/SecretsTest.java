@@ -18,7 +18,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -172,8 +171,7 @@ class SecretsTest {
     WebSocketClient client = node.vertx().createWebSocketClient(tlsClient());
     try {
       List<String> frames = new CopyOnWriteArrayList<>();
-      WebSocket ws = Await.result(client.connect(handshake(node, "/eventbus/000/secrets/websocket", API_KEY)));
-      ws.textMessageHandler(frames::add);
+      BridgeClient.connectSockJs(client, handshake(node, "/eventbus/000/secrets/websocket", API_KEY), frames);
       Poll.until("the SockJS open frame", Duration.ofSeconds(10), () -> frames.contains("o"));
     } finally {
       Await.result(client.close());

@@ -103,9 +103,8 @@ class SubjectLimitsTest {
       WebSocketClient client = node.vertx().createWebSocketClient();
       try {
         List<String> messages = new CopyOnWriteArrayList<>();
-        WebSocket sockJs = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-            .setPort(node.port()).setURI("/eventbus/000/limits/websocket?access_token=" + ADA)));
-        sockJs.textMessageHandler(messages::add);
+        WebSocket sockJs = BridgeClient.connectSockJs(client, new WebSocketConnectOptions().setHost("127.0.0.1")
+            .setPort(node.port()).setURI("/eventbus/000/limits/websocket?access_token=" + ADA), messages);
         Poll.until("the SockJS session to be closed (messages " + messages + ")", WAIT,
             () -> messages.stream().anyMatch(m -> m.startsWith("c[")) || sockJs.isClosed());
 

@@ -271,8 +271,8 @@ public final class BridgeSession {
     meters.subscribed();
     if (address.startsWith(Addresses.Jobs.EVENTS_PREFIX) || address.startsWith(Addresses.Jobs.BATCH_EVENTS_PREFIX)) {
       // A client (re)registering on a job's or batch's events gets where it stands, even if it ended while away.
-      consumer.completion().onSuccess(v -> bus.send(Addresses.Jobs.REPLAY, new JsonObject().put("address", address),
-          new DeliveryOptions().setLocalOnly(true)));
+      // The scheduler may run on another node of a cluster.
+      consumer.completion().onSuccess(v -> bus.send(Addresses.Jobs.REPLAY, new JsonObject().put("address", address)));
     }
   }
 
