@@ -8,35 +8,25 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Secrets given to the fat jar through the environment never appear in its output, whether it starts or not. */
+@ExtendWith(VertxExtension.class)
 class SecretsIT {
 
   private static final String API_KEY = "env-api-key-MARKER-6a0e3d91c2";
   private static final String JWT_SECRET = "env-jwt-secret-MARKER-b47f19";
   private static final String WEBHOOK_SECRET = "env-webhook-MARKER-2c8e55";
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void client() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void close() {
-    Await.result(vertx.close());
-  }
 
   @Test
-  void secretsFromTheEnvironmentAreUsedAndNeverPrinted() {
+  void secretsFromTheEnvironmentAreUsedAndNeverPrinted(Vertx vertx) {
     String apiKeys = new JsonArray().add(new JsonObject().put("key", API_KEY).put("subject", "billing")).encode();
     String jwtKeys = new JsonArray().add(new JsonObject().put("algorithm", "HS256").put("secret", JWT_SECRET)).encode();
     try (JarProcess jar = JarProcess.start(Map.of("BUSBAR_HTTP_PORT", "0", "BUSBAR_HTTP_HOST", "127.0.0.1",

@@ -9,15 +9,16 @@ import io.busbar.testsupport.TestCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fat jar serving HTTPS from a PKCS#12 file whose password comes from the environment, as in production. */
+@ExtendWith(VertxExtension.class)
 class TlsIT {
 
   private static final String PASSWORD = "env-p12-password-4f1c";
@@ -25,17 +26,6 @@ class TlsIT {
   @RegisterExtension
   static final TestCertificates certs = new TestCertificates(PASSWORD);
   private static final Path pkcs12 = certs.pkcs12Path();
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void client() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void close() {
-    Await.result(vertx.close());
-  }
 
   private static Map<String, String> env(String password) {
     return Map.of("BUSBAR_HTTP_PORT", "0", "BUSBAR_HTTP_HOST", "127.0.0.1", "BUSBAR_HTTP_TLS_ENABLED", "true",
@@ -43,7 +33,7 @@ class TlsIT {
   }
 
   @Test
-  void pkcs12PasswordFromTheEnvironmentServesHttpsAndIsNeverPrinted() {
+  void pkcs12PasswordFromTheEnvironmentServesHttpsAndIsNeverPrinted(Vertx vertx) {
     try (JarProcess jar = JarProcess.start(env(PASSWORD))) {
       int port = jar.awaitPort(Duration.ofSeconds(60));
       WebClient https = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
