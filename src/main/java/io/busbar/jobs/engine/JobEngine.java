@@ -244,15 +244,18 @@ public final class JobEngine implements AttemptListener {
     long now = System.currentTimeMillis();
     String id = UUID.randomUUID().toString();
     double cost = costOf(spec.type(), spec.costMs());
-    long eta = spec.delayMs() + queue.etaMs(queue.readyCount(), cost);
-    Job job = spec.toJob(id, now, eta, batchId, batchIndex);
+    Job queued = spec.toJob(id, now, 0, batchId, batchIndex);
+    queue.arrived();
+    queue.countWaiting(1);
+    enqueue(queue, queued);
+    // The jobs ahead of it: where it landed in its queue's order (a priority or sjf queue puts it before the
+    // lower-ranked ones), or, while it waits for its run-at time, every ready job.
+    int ahead = queued.runAt() > now ? queue.readyCount() : queue.position(id);
+    Job job = queued.toBuilder().predictedWaitMs(spec.delayMs() + queue.etaMs(ahead, cost)).build();
     jobs.put(id, job);
     if (job.idempotencyKey() != null) {
       idempotency.put(job.idempotencyKey(), id);
     }
-    queue.arrived();
-    queue.countWaiting(1);
-    enqueue(queue, job);
     events.accepted(job);
     dispatchSoon();
     return job;
