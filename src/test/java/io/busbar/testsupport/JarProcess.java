@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 public final class JarProcess implements AutoCloseable {
 
-  private static final Pattern LISTENING = Pattern.compile("Busbar gateway listening on http://[^:]+:(\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("Busbar gateway listening on https?://[^:]+:(\\d+)");
 
   private final Process process;
   private final Path ownDataDir;

@@ -29,9 +29,18 @@ public final class TestNode implements AutoCloseable {
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
   }
 
-  /** Starts a node with the test configuration and {@code overrides} deep-merged over it. */
+  /**
+   * Starts a node with the test configuration and {@code overrides} deep-merged over it. When it fails to start,
+   * its Vert.x instance is closed and the failure rethrown.
+   */
   public static TestNode start(JsonObject overrides) {
-    return startOn(newVertx(), overrides);
+    Vertx vertx = newVertx();
+    try {
+      return startOn(vertx, overrides);
+    } catch (RuntimeException | AssertionError e) {
+      Await.result(vertx.close());
+      throw e;
+    }
   }
 
   /** Starts a node on {@code vertx} (e.g. a clustered one) with the test configuration and {@code overrides}. */
