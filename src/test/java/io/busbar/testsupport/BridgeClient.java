@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -49,7 +50,12 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   public static BridgeClient connect(Vertx vertx, int port) {
-    WebSocketClient client = vertx.createWebSocketClient();
+    return connect(vertx, port, new WebSocketClientOptions());
+  }
+
+  /** Connects with its own client options (e.g. a small receive buffer, so that a paused client backs up sooner). */
+  public static BridgeClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    WebSocketClient client = vertx.createWebSocketClient(options);
     WebSocket ws = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/eventbus/websocket")));
     return new BridgeClient(client, ws);
