@@ -2,11 +2,15 @@ package io.busbar.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.busbar.testsupport.Await;
 import io.busbar.testsupport.BridgeClient;
 import io.busbar.testsupport.Metrics;
 import io.busbar.testsupport.Poll;
 import io.busbar.testsupport.TestNode;
+import io.busbar.web.ws.BridgeSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fan-out through the bridge (issue 7): what one bridge client publishes reaches every fast subscriber, every message
@@ -94,13 +99,24 @@ class BridgeFanOutTest {
     node = TestNode.start(new JsonObject().put("bridge", new JsonObject().put("slowConsumer", "close")));
     List<BridgeClient> fast = subscribers(FAST_CLIENTS);
     BridgeClient slow = slowSubscriber();
+    Logger sessionLog = (Logger) LoggerFactory.getLogger(BridgeSession.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    sessionLog.addAppender(logged);
+    try {
+      publish(connect(), pace, PAYLOAD);
 
-    publish(connect(), pace, PAYLOAD);
-
-    fast.forEach(BridgeFanOutTest::assertEveryMessageInOrder);
-    slow.resume();
-    Poll.until("the slow client to be closed", DELIVERY_DEADLINE, slow::isClosed);
+      fast.forEach(BridgeFanOutTest::assertEveryMessageInOrder);
+      slow.resume();
+      Poll.until("the slow client to be closed", DELIVERY_DEADLINE, slow::isClosed);
+    } finally {
+      sessionLog.detachAppender(logged);
+    }
     assertThat(slow.closeStatus()).isEqualTo((short) 1008);
+    // The close is decided once, not again (with a log line) for every message until the handshake times out.
+    synchronized (logged) {   // the appender appends under its own lock
+      assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().startsWith("closing slow client")).hasSize(1);
+    }
   }
 
   private BridgeClient connect() {
