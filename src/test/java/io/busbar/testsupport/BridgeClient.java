@@ -80,6 +80,12 @@ public final class BridgeClient implements AutoCloseable {
     }));
   }
 
+  /** Connects with its own client options (e.g. a small receive buffer, so that a paused client backs up sooner). */
+  public static BridgeClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    return connect(vertx, options, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/websocket"));
+  }
+
   /** Sends one frame as a text message. */
   public BridgeClient send(JsonObject frame) {
     return sendText(frame.encode());

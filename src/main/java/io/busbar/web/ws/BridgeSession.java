@@ -56,6 +56,8 @@ public final class BridgeSession {
   private boolean toldDropping;
   private final TokenBucket rate;
   private final SubjectLimits.Slot subjectSlot;
+  /** Closing the connection as a slow consumer: no further message is written to it. */
+  private boolean closingSlow;
   private int rateViolations;
   private int inFlight;
   private final Principal principal;
@@ -293,7 +295,7 @@ public final class BridgeSession {
     if (closed) {
       return;
     }
-    if (channel.writeQueueFull()) {
+    if (closingSlow || channel.writeQueueFull()) {
       dropFor(message);
       return;
     }
@@ -316,8 +318,10 @@ public final class BridgeSession {
 
   /**
    * The client does not read fast enough: its write queue (bounded by the transport) is full. Under {@code drop}
-   * the message is dropped and counted, and the client is told once; under {@code close} the connection is closed.
-   * A request addressed to it fails at once rather than timing out.
+   * the message is dropped and counted, and the client is told once; under {@code close} the connection is closed,
+   * once: a client that does not read does not answer the close handshake either, so the transport ends the session
+   * only after its closing timeout, and the messages meanwhile are dropped and counted without another close or log
+   * line each. A request addressed to it fails at once rather than timing out.
    */
   private void dropFor(Message<Object> message) {
     meters.dropped();
@@ -325,8 +329,11 @@ public final class BridgeSession {
       message.fail(503, "the client is not reading fast enough");
     }
     if (config.slowConsumer() == BridgeConfig.SlowConsumerPolicy.CLOSE) {
-      LOG.warn("closing slow client {}", channel.remoteAddress());
-      channel.close((short) 1008, "not reading fast enough");
+      if (!closingSlow) {
+        closingSlow = true;
+        LOG.warn("closing slow client {}", channel.remoteAddress());
+        channel.close((short) 1008, "not reading fast enough");
+      }
       return;
     }
     if (!toldDropping) {
