@@ -88,6 +88,7 @@ public final class Bridge {
     BridgeSession session = open(channel, principal);
     ws.textMessageHandler(session::onFrame);
     ws.binaryMessageHandler(data -> session.onFrame(data.toString()));
+    ws.exceptionHandler(session::onTransportError);
     ws.closeHandler(v -> closed(session, channel));
   }
 
@@ -103,6 +104,7 @@ public final class Bridge {
         : socket.routingContext().get(Principal.CONTEXT_KEY, Principal.ANONYMOUS);
     BridgeSession session = open(channel, principal);
     socket.handler(data -> session.onFrame(data.toString()));
+    socket.exceptionHandler(session::onTransportError);
     socket.endHandler(v -> closed(session, channel));
   }
 
