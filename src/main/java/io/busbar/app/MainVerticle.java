@@ -4,8 +4,10 @@ import io.busbar.bus.Addresses;
 import io.busbar.config.BusbarConfig;
 import io.busbar.config.ConfigException;
 import io.busbar.config.ConfigLoader;
+import io.busbar.config.NodeConfig;
 import io.busbar.deploy.Descriptor;
 import io.busbar.deploy.Descriptors;
+import io.busbar.web.GatewayVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -17,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a node: loads and validates the configuration, reads the deployment descriptors and deploys them one by
- * one in order. Any bad configuration value or any descriptor that fails to deploy fails the start with a message
+ * Starts a node: loads and validates the configuration, reads the deployment descriptors and deploys, one by one in
+ * order, those meant for this node's roles ({@code node.roles}; a descriptor without {@code roles} is meant for
+ * every node). Any bad configuration value or any descriptor that fails to deploy fails the start with a message
  * naming the key or the descriptor (the launcher then exits non-zero). Answers the node-status request that
  * {@code /ready} asks.
  */
@@ -27,6 +30,8 @@ public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
 
   private final List<JsonObject> deployed = new ArrayList<>();
+  private NodeConfig node;
+  private List<String> skipped = List.of();
   private boolean ready;
 
   @Override
@@ -34,20 +39,42 @@ public final class MainVerticle extends VerticleBase {
     vertx.eventBus().<Object>localConsumer(Addresses.Node.STATUS, this::status);
     return ConfigLoader.load(vertx, config())
         .compose(tree -> vertx.executeBlocking(() -> plan(tree)))
-        .compose(this::deployAll)
+        .compose(plan -> {
+          node = plan.node();
+          skipped = plan.skipped();
+          skipped.forEach(name -> LOG.info("not deployed here: {} (not for this node's roles {})", name,
+              plan.node().rolesJson()));
+          return deployAll(plan);
+        })
         .onSuccess(v -> {
           ready = true;
           LOG.info("Busbar node ready: {} deployments", deployed.size());
         });
   }
 
-  private record Plan(JsonObject tree, List<Descriptor> descriptors) {
+  private record Plan(JsonObject tree, NodeConfig node, List<Descriptor> descriptors, List<String> skipped) {
   }
 
-  /** Validates the configuration and reads the descriptors; blocking (file reads). */
-  private static Plan plan(JsonObject tree) {
+  /**
+   * Validates the configuration (and the TLS files when this node serves the gateway) and reads the descriptors,
+   * keeping this node's; blocking (file reads).
+   */
+  private Plan plan(JsonObject tree) {
     BusbarConfig config = BusbarConfig.from(tree);
-    return new Plan(tree, Descriptors.load(config.deployDir(), config.pools()));
+    List<Descriptor> mine = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (Descriptor d : Descriptors.load(config.deployDir(), config.pools())) {
+      if (d.runsOn(config.node().roles())) {
+        mine.add(d);
+      } else {
+        skipped.add(d.name());
+      }
+    }
+    boolean gateway = mine.stream().anyMatch(d -> d.verticle().equals(GatewayVerticle.class.getName()));
+    if (gateway && config.http().tls().enabled()) {
+      config.http().tls().keyCertOptions(vertx);
+    }
+    return new Plan(tree, config.node(), mine, List.copyOf(skipped));
   }
 
   private Future<Void> deployAll(Plan plan) {
@@ -78,6 +105,11 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private void status(Message<Object> request) {
-    request.reply(new JsonObject().put("ready", ready).put("deployments", new JsonArray(new ArrayList<>(deployed))));
+    JsonObject status = new JsonObject().put("ready", ready);
+    if (node != null) {
+      status.put("node", new JsonObject().put("name", node.name()).put("roles", node.rolesJson()));
+    }
+    request.reply(status.put("deployments", new JsonArray(new ArrayList<>(deployed)))
+        .put("skipped", new JsonArray(new ArrayList<>(skipped))));
   }
 }

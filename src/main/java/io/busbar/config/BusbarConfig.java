@@ -17,9 +17,11 @@ import java.util.Map;
  * @param pools worker pools by name
  * @param jobs the job platform
  * @param auth who clients are
+ * @param node this node's name and roles
+ * @param cluster how the node joins a cluster (with the launcher's {@code -cluster})
  */
 public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, String deployDir,
-    Map<String, PoolConfig> pools, JobsConfig jobs, AuthConfig auth) {
+    Map<String, PoolConfig> pools, JobsConfig jobs, AuthConfig auth, NodeConfig node, ClusterConfig cluster) {
 
   public static BusbarConfig from(JsonObject json) {
     Conf root = Conf.of(json, "");
@@ -31,6 +33,7 @@ public record BusbarConfig(HttpConfig http, BridgeConfig bridge, ApiConfig api, 
     }
     return new BusbarConfig(HttpConfig.from(root.section("http")), BridgeConfig.from(root.section("bridge")),
         ApiConfig.from(root.section("api")), deploy.string("dir", "verticles"), Map.copyOf(pools),
-        JobsConfig.from(root.section("jobs")), AuthConfig.from(root.section("auth")));
+        JobsConfig.from(root.section("jobs")), AuthConfig.from(root.section("auth")),
+        NodeConfig.from(root.section("node")), ClusterConfig.from(root.section("cluster")));
   }
 }

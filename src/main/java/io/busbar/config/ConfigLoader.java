@@ -5,6 +5,7 @@ import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,8 @@ import java.util.Map;
  *       {@link ConfigOverrides}).</li>
  * </ol>
  * vertx-config's {@link ConfigRetriever} merges the layers; {@link ConfigOverrides} maps the variable names to keys.
+ * The launcher needs the configuration before Vert.x exists (the cluster settings and the node's name go into the
+ * Vert.x instance it builds); {@link #loadNow} reads the same layers without Vert.x, with the same result.
  */
 public final class ConfigLoader {
 
@@ -56,9 +59,34 @@ public final class ConfigLoader {
     options.addStore(json(cliConfig == null ? new JsonObject() : cliConfig));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
-        .recover(e -> Future.failedFuture(new ConfigException(file == null ? "-conf" : file, "cannot be read: " + e.getMessage())))
+        .recover(e -> Future.failedFuture(new ConfigException(file == null ? "-conf" : file,
+            "cannot be read: " + ConfigException.unreadable(e))))
         .map(tree -> ConfigOverrides.apply(tree, env, sys))
         .andThen(ar -> retriever.close());
+  }
+
+  /**
+   * The same tree as {@link #load}, read on the calling thread without Vert.x (deep merges, as vertx-config does);
+   * blocking, for the launcher's main thread.
+   *
+   * @throws ConfigException when the named configuration file is missing or is not a JSON object
+   */
+  public static JsonObject loadNow(JsonObject cliConfig) {
+    Map<String, String> env = System.getenv();
+    Map<String, String> sys = systemProperties();
+    JsonObject tree = embeddedDefaults();
+    String file = configFile(env, sys);
+    if (file != null) {
+      try {
+        tree.mergeIn(new JsonObject(Files.readString(Path.of(file), StandardCharsets.UTF_8)), true);
+      } catch (IOException | DecodeException e) {
+        throw new ConfigException(file, "cannot be read: " + ConfigException.unreadable(e));
+      }
+    }
+    if (cliConfig != null) {
+      tree.mergeIn(cliConfig.copy(), true);
+    }
+    return ConfigOverrides.apply(tree, env, sys);
   }
 
   private static String configFile(Map<String, String> env, Map<String, String> sys) {

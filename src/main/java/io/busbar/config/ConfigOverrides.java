@@ -5,6 +5,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,8 @@ import java.util.Map;
  * {@code BUSBAR_POOLS_CPU_SIZE}). System properties use the path itself with the prefix {@code busbar.}
  * ({@code -Dbusbar.http.port=9090}) and may also add keys the tree does not have yet. System properties win over
  * environment variables. Array and object values are given as JSON text.
+ *
+ * <p>A few variables also have a short alias ({@link #ALIASES}); the full name wins when both are set.
  */
 public final class ConfigOverrides {
 
@@ -24,6 +27,8 @@ public final class ConfigOverrides {
   public static final String ENV_PREFIX = "BUSBAR_";
   /** Prefix of system properties that override configuration keys. */
   public static final String SYS_PREFIX = "busbar.";
+  /** Short environment variable names and the full names they stand for. */
+  public static final Map<String, String> ALIASES = Map.of("BUSBAR_ROLES", "BUSBAR_NODE_ROLES");
 
   private ConfigOverrides() {
   }
@@ -31,8 +36,14 @@ public final class ConfigOverrides {
   /** Returns a copy of {@code tree} with {@code env} and then {@code sys} overrides applied. */
   public static JsonObject apply(JsonObject tree, Map<String, String> env, Map<String, String> sys) {
     JsonObject result = tree.copy();
+    Map<String, String> named = new HashMap<>(env);
+    ALIASES.forEach((alias, full) -> {
+      if (env.containsKey(alias)) {
+        named.putIfAbsent(full, env.get(alias));
+      }
+    });
     for (List<String> path : leafPaths(result)) {
-      String value = env.get(envName(path));
+      String value = named.get(envName(path));
       if (value != null) {
         put(result, path, value);
       }

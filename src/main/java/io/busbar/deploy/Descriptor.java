@@ -3,10 +3,12 @@ package io.busbar.deploy;
 import io.busbar.config.Conf;
 import io.busbar.config.ConfigException;
 import io.busbar.config.PoolConfig;
+import io.busbar.config.Role;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,17 +24,19 @@ import java.util.concurrent.TimeUnit;
  *                                                 //   to pools.<name> in the configuration
  *   "order": 100,                                 // deployment order, low first (default 100), then by name
  *   "enabled": true,                              // default true
+ *   "roles": ["worker"],                          // nodes that deploy it: those with one of these roles
+ *                                                 //   (gateway, scheduler, worker); absent or empty: every node
  *   "config": { }                                 // merged over the node configuration for this verticle
  * }
  * }</pre>
  */
 public record Descriptor(String source, String name, String verticle, int instances, ThreadingModel threading,
-    PoolConfig pool, int order, boolean enabled, JsonObject config) {
+    PoolConfig pool, int order, boolean enabled, Set<Role> roles, JsonObject config) {
 
   /** Parses and validates a descriptor; errors name the {@code source} file and the key. */
   public static Descriptor parse(String source, JsonObject json, Map<String, PoolConfig> pools) {
     Conf c = Conf.of(json, source);
-    c.onlyKeys("name", "verticle", "instances", "threading", "pool", "order", "enabled", "config");
+    c.onlyKeys("name", "verticle", "instances", "threading", "pool", "order", "enabled", "roles", "config");
     String defaultName = source.replaceAll("^.*/", "").replaceAll("\\.json$", "");
     String verticle = c.string("verticle", null);
     if (verticle == null) {
@@ -42,7 +46,13 @@ public record Descriptor(String source, String name, String verticle, int instan
     PoolConfig pool = pool(c, threading, pools);
     JsonObject config = c.has("config") ? c.section("config").json() : new JsonObject();
     return new Descriptor(source, c.string("name", defaultName), verticle, c.intIn("instances", 1, 1, 1024),
-        threading, pool, c.intIn("order", 100, Integer.MIN_VALUE, Integer.MAX_VALUE), c.bool("enabled", true), config);
+        threading, pool, c.intIn("order", 100, Integer.MIN_VALUE, Integer.MAX_VALUE), c.bool("enabled", true),
+        Role.parseAll(c.key("roles"), c.array("roles")), config);
+  }
+
+  /** True when a node with {@code nodeRoles} deploys this descriptor: it names no role, or shares one. */
+  public boolean runsOn(Set<Role> nodeRoles) {
+    return roles.isEmpty() || roles.stream().anyMatch(nodeRoles::contains);
   }
 
   private static ThreadingModel threading(Conf c) {

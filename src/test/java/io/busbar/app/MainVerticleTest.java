@@ -53,6 +53,28 @@ class MainVerticleTest {
   }
 
   @Test
+  void nodeDeploysOnlyTheDescriptorsOfItsRolesAndThoseWithoutRoles(@TempDir Path dir) throws Exception {
+    for (String[] d : new String[][] {{"g", "[\"gateway\"]"}, {"w", "[\"worker\",\"scheduler\"]"}, {"all", "[]"}}) {
+      Files.writeString(dir.resolve(d[0] + ".json"), "{\"verticle\":\"io.busbar.testsupport.ThreadReportingVerticle\","
+          + "\"roles\":" + d[1] + ",\"config\":{\"name\":\"" + d[0] + "\"}}");
+    }
+    JsonObject config = TestNode.testConfig().put("deploy", new JsonObject().put("dir", dir.toString()))
+        .put("node", new JsonObject().put("name", "w-1").put("roles", "worker"));
+    Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
+
+    assertThat(Await.result(vertx.eventBus().request("test.thread.w", null)).body()).isNotNull();
+    assertThat(Await.result(vertx.eventBus().request("test.thread.all", null)).body()).isNotNull();
+    assertThatThrownBy(() -> Await.result(vertx.eventBus().request("test.thread.g", null)))
+        .hasMessageContaining("No handlers");
+    JsonObject status = Await.result(vertx.eventBus().<JsonObject>request("__busbar.node.status", null)).body();
+    assertThat(status.getJsonArray("deployments")).extracting(d -> ((JsonObject) d).getString("name"))
+        .containsExactly("all", "w");
+    assertThat(status.getJsonArray("skipped")).containsExactly("g");
+    assertThat(status.getJsonObject("node")).isEqualTo(new JsonObject().put("name", "w-1")
+        .put("roles", new io.vertx.core.json.JsonArray().add("worker")));
+  }
+
+  @Test
   void badConfigurationValueFailsStartNamingTheKey() {
     Throwable failure = startFailure(new JsonObject().put("bridge", new JsonObject().put("maxFrameBytes", "huge")));
 

@@ -43,6 +43,10 @@ class BusbarConfigTest {
       "pools.cpu.size            | 0         | pools.cpu.size: must be a whole number from 1",
       "pools.cpu                 | 3         | pools.cpu: must be a JSON object",
       "deploy.dir                | 3         | deploy.dir: must be a non-empty string",
+      "node.name                 | \"a b\"   | node.name: must be 1 to 100 letters",
+      "node.roles                | []        | node.roles: must name at least one of gateway, scheduler, worker",
+      "node.roles                | [\"GPU\"] | node.roles[0]: must be one of gateway, scheduler, worker, got \"GPU\"",
+      "node.role                 | []        | node.role: unknown key",
   })
   void badValueIsReportedWithItsKey(String key, String json, String message) {
     JsonObject config = ConfigLoader.embeddedDefaults();
@@ -55,6 +59,18 @@ class BusbarConfigTest {
 
     assertThatThrownBy(() -> BusbarConfig.from(config)).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(message);
+  }
+
+  @Test
+  void aNodeHasEveryRoleAndAUniqueReadableNameByDefault() {
+    NodeConfig node = BusbarConfig.from(ConfigLoader.embeddedDefaults()).node();
+
+    assertThat(node.roles()).containsExactly(Role.GATEWAY, Role.SCHEDULER, Role.WORKER);
+    assertThat(node.name()).isEqualTo(NodeConfig.DEFAULT_NAME).endsWith("-" + ProcessHandle.current().pid());
+    assertThat(node.rolesJson()).isEqualTo(new JsonArray().add("gateway").add("scheduler").add("worker"));
+    JsonObject named = ConfigLoader.embeddedDefaults();
+    named.getJsonObject("node").put("name", "edge-1");
+    assertThat(BusbarConfig.from(named).node().name()).isEqualTo("edge-1");
   }
 
   @Test

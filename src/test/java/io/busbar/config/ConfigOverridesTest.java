@@ -76,4 +76,27 @@ class ConfigOverridesTest {
     assertThatThrownBy(() -> BusbarConfig.from(merged)).hasMessageStartingWith("bridge.inbound:");
     assertThat(merged.getJsonObject("bridge").getValue("inbound")).isNotInstanceOf(JsonArray.class);
   }
+
+  @Test
+  void rolesAreGivenAsACommaListOrJsonAndBusbarRolesIsAnAlias() {
+    assertThat(BusbarConfig.from(ConfigOverrides.apply(tree, Map.of("BUSBAR_NODE_ROLES", "worker, scheduler"), Map.of()))
+        .node().roles()).containsExactly(Role.SCHEDULER, Role.WORKER);
+    assertThat(BusbarConfig.from(ConfigOverrides.apply(tree, Map.of("BUSBAR_NODE_ROLES", "[\"gateway\"]"), Map.of()))
+        .node().roles()).containsExactly(Role.GATEWAY);
+    assertThat(BusbarConfig.from(ConfigOverrides.apply(tree, Map.of("BUSBAR_ROLES", "worker"), Map.of()))
+        .node().roles()).containsExactly(Role.WORKER);
+    assertThat(BusbarConfig.from(ConfigOverrides.apply(tree,
+        Map.of("BUSBAR_ROLES", "worker", "BUSBAR_NODE_ROLES", "gateway"), Map.of())).node().roles())
+        .as("the full name wins over the alias").containsExactly(Role.GATEWAY);
+  }
+
+  @Test
+  void aBadRoleIsReportedUnderItsKey() {
+    JsonObject merged = ConfigOverrides.apply(tree, Map.of("BUSBAR_ROLES", "worker,chef"), Map.of());
+
+    assertThatThrownBy(() -> BusbarConfig.from(merged)).isInstanceOf(ConfigException.class)
+        .hasMessage("node.roles[1]: must be one of gateway, scheduler, worker, got \"chef\"");
+    assertThatThrownBy(() -> BusbarConfig.from(ConfigOverrides.apply(tree, Map.of("BUSBAR_ROLES", ""), Map.of())))
+        .hasMessageStartingWith("node.roles[0]: must be one of");
+  }
 }

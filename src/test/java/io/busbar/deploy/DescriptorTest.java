@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.busbar.config.ConfigException;
 import io.busbar.config.PoolConfig;
+import io.busbar.config.Role;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,8 @@ class DescriptorTest {
       "{\"verticle\":\"a.B\",\"threading\":\"worker\",\"pool\":{\"name\":\"gpu\"}} | verticles/x.json.pool.size: required: pool \"gpu\" is not declared",
       "{\"verticle\":\"a.B\",\"instances\":0}                      | verticles/x.json.instances: must be a whole number from 1",
       "{\"verticle\":\"a.B\",\"instanses\":2}                      | verticles/x.json.instanses: unknown key",
+      "{\"verticle\":\"a.B\",\"roles\":[\"worker\",\"cook\"]}        | verticles/x.json.roles[1]: must be one of gateway, scheduler, worker",
+      "{\"verticle\":\"a.B\",\"roles\":\"worker\"}                | verticles/x.json.roles: must be a JSON array",
   })
   void badDescriptorIsReportedWithItsFileAndKey(String json, String message) {
     assertThatThrownBy(() -> parse(json)).isInstanceOf(ConfigException.class).hasMessageStartingWith(message);
@@ -109,5 +113,32 @@ class DescriptorTest {
 
     assertThat(loaded).extracting(Descriptor::name).contains("gateway", "demo-echo", "demo-hash", "demo-sleep", "demo-ticks");
     assertThat(loaded.get(0).name()).isEqualTo("gateway");
+  }
+
+  @Test
+  void descriptorRunsOnNodesThatShareOneOfItsRolesOrOnEveryNodeWithoutRoles() {
+    Descriptor workers = parse("{\"verticle\":\"a.B\",\"roles\":[\"worker\",\"scheduler\"]}");
+    Descriptor everywhere = parse("{\"verticle\":\"a.B\"}");
+
+    assertThat(workers.roles()).containsExactly(Role.SCHEDULER, Role.WORKER);
+    assertThat(workers.runsOn(EnumSet.of(Role.WORKER))).isTrue();
+    assertThat(workers.runsOn(EnumSet.of(Role.GATEWAY, Role.SCHEDULER))).isTrue();
+    assertThat(workers.runsOn(EnumSet.of(Role.GATEWAY))).isFalse();
+    assertThat(everywhere.roles()).isEmpty();
+    assertThat(everywhere.runsOn(EnumSet.of(Role.GATEWAY))).isTrue();
+  }
+
+  @Test
+  void shippedDescriptorsNameTheRolesTheyBelongTo() {
+    Map<String, Descriptor> byName = new java.util.HashMap<>();
+    Descriptors.load("verticles", Map.of("cpu", new PoolConfig("cpu", 2, 1000), "io", new PoolConfig("io", 2, 1000)))
+        .forEach(d -> byName.put(d.name(), d));
+
+    assertThat(byName.get("gateway").roles()).containsExactly(Role.GATEWAY);
+    assertThat(byName.get("stats").roles()).containsExactly(Role.GATEWAY);
+    assertThat(byName.get("jobs").roles()).containsExactly(Role.SCHEDULER, Role.WORKER);
+    assertThat(byName.get("job-handlers").roles()).containsExactly(Role.WORKER);
+    assertThat(byName.values()).filteredOn(d -> d.name().startsWith("demo-")).hasSize(4)
+        .allSatisfy(d -> assertThat(d.roles()).containsExactly(Role.WORKER));
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -74,11 +75,40 @@ public final class BridgeClient implements AutoCloseable {
     return open(vertx, port, "/eventbus/000/" + session + "/websocket", true);
   }
 
+  /** Connects with the given client options (e.g. TLS) and handshake (e.g. a URI with an access token). */
+  public static BridgeClient connect(Vertx vertx, WebSocketClientOptions clientOptions,
+      WebSocketConnectOptions handshake) {
+    return open(vertx, clientOptions, handshake, false);
+  }
+
+  /**
+   * Opens a SockJS session over its WebSocket transport ({@code /eventbus/<server>/<session>/websocket}) and
+   * collects every text message SockJS sends ({@code o}, {@code a[...]}, {@code c[...]}) into {@code messages}, from
+   * the first one: the handler is set as the handshake completes, before any frame is read.
+   */
+  public static WebSocket connectSockJs(WebSocketClient client, WebSocketConnectOptions handshake,
+      List<String> messages) {
+    return Await.result(client.connect(handshake).andThen(ar -> {
+      if (ar.succeeded()) {
+        ar.result().textMessageHandler(messages::add);
+      }
+    }));
+  }
+
   private static BridgeClient open(Vertx vertx, int port, String uri, boolean sockJS) {
-    WebSocketClient client = vertx.createWebSocketClient();
-    WebSocket ws = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI(uri)));
-    return new BridgeClient(client, ws, sockJS);
+    return open(vertx, new WebSocketClientOptions(), new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(uri), sockJS);
+  }
+
+  private static BridgeClient open(Vertx vertx, WebSocketClientOptions clientOptions,
+      WebSocketConnectOptions handshake, boolean sockJS) {
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
+    try {
+      return new BridgeClient(client, Await.result(client.connect(handshake)), sockJS);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
   }
 
   /** SockJS frames: {@code o} (open), {@code h} (heartbeat), {@code a[...]} (messages), {@code c[code,reason]}. */

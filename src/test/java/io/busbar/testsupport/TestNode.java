@@ -29,13 +29,27 @@ public final class TestNode implements AutoCloseable {
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
   }
 
-  /** Starts a node with the test configuration and {@code overrides} deep-merged over it. */
+  /**
+   * Starts a node with the test configuration and {@code overrides} deep-merged over it. When it fails to start,
+   * its Vert.x instance is closed and the failure rethrown.
+   */
   public static TestNode start(JsonObject overrides) {
     Vertx vertx = newVertx();
+    try {
+      return startOn(vertx, overrides);
+    } catch (RuntimeException | AssertionError e) {
+      Await.result(vertx.close());
+      throw e;
+    }
+  }
+
+  /** Starts a node on {@code vertx} (e.g. a clustered one) with the test configuration and {@code overrides}. */
+  public static TestNode startOn(Vertx vertx, JsonObject overrides) {
     JsonObject config = testConfig().mergeIn(overrides, true);
     Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
-    int port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
-    return new TestNode(vertx, port);
+    // -1 on a node without the gateway role.
+    Object port = vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
+    return new TestNode(vertx, port == null ? -1 : (Integer) port);
   }
 
   /** A Vert.x instance with Busbar's default metrics options. */

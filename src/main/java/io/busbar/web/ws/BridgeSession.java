@@ -54,8 +54,8 @@ public final class BridgeSession {
   private long lastActivity = System.nanoTime();
   private boolean closed;
   private boolean toldDropping;
-  private double tokens;
-  private long tokensAt = System.nanoTime();
+  private final TokenBucket rate;
+  private final SubjectLimits.Slot subjectSlot;
   private int rateViolations;
   private int inFlight;
   private final Principal principal;
@@ -64,16 +64,18 @@ public final class BridgeSession {
   private record PendingReply(Message<Object> message, long timer) {
   }
 
+  /** A session for {@code principal}, holding {@code subjectSlot} (released when the session closes). */
   public BridgeSession(Vertx vertx, FrameChannel channel, BridgeConfig config, Permissions permissions,
-      GatewayMeters meters, Principal principal) {
+      GatewayMeters meters, Principal principal, SubjectLimits.Slot subjectSlot) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.channel = channel;
     this.config = config;
     this.permissions = permissions;
     this.meters = meters;
-    this.tokens = config.rateBurst();
+    this.rate = new TokenBucket(config.ratePerSecond(), config.rateBurst(), lastActivity);
     this.principal = principal;
+    this.subjectSlot = subjectSlot;
     if (principal.expiresAtMs() != Long.MAX_VALUE) {
       expiryTimer = vertx.setTimer(Math.max(1, principal.expiresAtMs() - System.currentTimeMillis()), t -> expired());
     }
@@ -96,13 +98,13 @@ public final class BridgeSession {
     lastActivity = System.nanoTime();
     JsonObject frame = null;
     try {
-      if (!takeToken(lastActivity)) {
+      String excess = rateExceeded(lastActivity);
+      if (excess != null) {
         if (++rateViolations >= config.maxRateViolations()) {
           channel.close((short) 1008, "message rate limit exceeded");
           return;
         }
-        throw new GatewayException(ErrorCode.RATE_LIMITED, "more than " + config.ratePerSecond()
-            + " frames per second; slow down");
+        throw new GatewayException(ErrorCode.RATE_LIMITED, excess);
       }
       rateViolations = 0;
       if (utf8Length(text) > config.maxFrameBytes()) {
@@ -142,18 +144,19 @@ public final class BridgeSession {
     return error instanceof IllegalStateException && String.valueOf(error.getMessage()).contains("max message size");
   }
 
-  /** Takes a token of the connection's rate limit (a token bucket of {@code rateBurst}, refilled at the rate). */
-  private boolean takeToken(long nowNanos) {
-    if (config.ratePerSecond() <= 0) {
-      return true;
+  /**
+   * Takes a token of the connection's rate limit, then one of its subject's (shared by all the subject's
+   * connections); null when the frame is within both, else what was exceeded.
+   */
+  private String rateExceeded(long nowNanos) {
+    if (!rate.tryTake(nowNanos)) {
+      return "more than " + config.ratePerSecond() + " frames per second on this connection; slow down";
     }
-    tokens = Math.min(config.rateBurst(), tokens + (nowNanos - tokensAt) / 1e9 * config.ratePerSecond());
-    tokensAt = nowNanos;
-    if (tokens < 1) {
-      return false;
+    if (!subjectSlot.tryTake(nowNanos)) {
+      return "more than " + config.subjectRatePerSecond() + " frames per second from this subject's connections "
+          + "together; slow down";
     }
-    tokens -= 1;
-    return true;
+    return null;
   }
 
   /** True when nothing arrived from the client for longer than the idle timeout (0 disables it). */
@@ -172,6 +175,7 @@ public final class BridgeSession {
       return;
     }
     closed = true;
+    subjectSlot.release();
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
     }
@@ -290,8 +294,8 @@ public final class BridgeSession {
     meters.subscribed();
     if (address.startsWith(Addresses.Jobs.EVENTS_PREFIX) || address.startsWith(Addresses.Jobs.BATCH_EVENTS_PREFIX)) {
       // A client (re)registering on a job's or batch's events gets where it stands, even if it ended while away.
-      consumer.completion().onSuccess(v -> bus.send(Addresses.Jobs.REPLAY, new JsonObject().put("address", address),
-          new DeliveryOptions().setLocalOnly(true)));
+      // The scheduler may run on another node of a cluster.
+      consumer.completion().onSuccess(v -> bus.send(Addresses.Jobs.REPLAY, new JsonObject().put("address", address)));
     }
   }
 
