@@ -16,6 +16,7 @@ import io.busbar.testsupport.RawWebSocket;
 import io.busbar.testsupport.TestNode;
 import io.busbar.web.BadFrames.BadFrame;
 import io.busbar.web.BadRequests.BadRequest;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +57,9 @@ class GatewayFuzzTest {
   private static final int SCALE = Integer.getInteger("busbar.fuzz.scale", 1);
   private static final int MAX_HANDLERS = 4;
   private static final Duration SETTLE = Duration.ofSeconds(15);
+  /** Requests answered only when sent again on a fresh client (see {@link #assertRefused}); at most a few. */
+  private static final AtomicInteger TRANSPORT_RETRIES =
+      new AtomicInteger();
 
   private static TestNode node;
   private static LogCapture logs;
@@ -335,6 +340,7 @@ class GatewayFuzzTest {
   @Test
   void everyBadHttpRequestGetsA4xxWithAJsonError() {
     qt(400).forAll(BadRequests.any()).checkAssert(GatewayFuzzTest::assertRefused);
+    assertThat(TRANSPORT_RETRIES.get()).as("requests that needed a second try").isLessThanOrEqualTo(2 * SCALE);
   }
 
   private static void assertRefused(BadRequest bad) {
@@ -343,10 +349,20 @@ class GatewayFuzzTest {
     if (!bad.contentType().isEmpty()) {
       options.putHeader("Content-Type", bad.contentType());
     }
-    // The body is read on the event loop as the response arrives, so no chunk can slip past it.
-    Response response = Await.result(http.request(options)
-        .compose(request -> bad.body() == null ? request.send() : request.send(bad.body()))
-        .compose(r -> r.body().map(body -> new Response(r.statusCode(), r.getHeader("Content-Type"), body))));
+    Response response;
+    try {
+      response = Await.result(exchange(http, options, bad));
+    } catch (RuntimeException | AssertionError transport) {
+      // Vert.x's HTTP client can lose a response on a connection the server closes (eclipse-vertx/vert.x#2772);
+      // the same request once more on a client of its own tells that apart from a server that does not answer.
+      HttpClient fresh = node.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(false));
+      try {
+        response = Await.result(exchange(fresh, options, bad));
+      } finally {
+        fresh.close();
+      }
+      TRANSPORT_RETRIES.incrementAndGet();
+    }
     assertThat(response.status()).as("status of %s: %s", bad, response.body()).isBetween(400, 499);
     assertThat(response.contentType()).as("type of %s", bad).isEqualTo("application/json");
     JsonObject error = new JsonObject(response.body());
@@ -355,6 +371,13 @@ class GatewayFuzzTest {
     if (!bad.codes().isEmpty()) {
       assertThat(bad.codes()).as("error of %s: %s", bad, error).contains(error.getString("error"));
     }
+  }
+
+  /** One request; the body is read on the event loop as the response arrives, so no chunk can slip past it. */
+  private static Future<Response> exchange(HttpClient client, RequestOptions options, BadRequest bad) {
+    return client.request(new RequestOptions(options).setIdleTimeout(10_000))
+        .compose(request -> bad.body() == null ? request.send() : request.send(bad.body()))
+        .compose(r -> r.body().map(body -> new Response(r.statusCode(), r.getHeader("Content-Type"), body)));
   }
 
   private record Response(int status, String contentType, Buffer body) {
