@@ -103,6 +103,7 @@ public final class Bridge {
     BridgeSession session = open(channel, principal, slot);
     ws.textMessageHandler(session::onFrame);
     ws.binaryMessageHandler(data -> session.onFrame(data.toString()));
+    ws.exceptionHandler(session::onTransportError);
     ws.closeHandler(v -> closed(session, channel));
   }
 
@@ -121,6 +122,7 @@ public final class Bridge {
     }
     BridgeSession session = open(channel, principal, slot);
     socket.handler(data -> session.onFrame(data.toString()));
+    socket.exceptionHandler(session::onTransportError);
     socket.endHandler(v -> closed(session, channel));
   }
 
