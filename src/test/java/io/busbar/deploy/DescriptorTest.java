@@ -135,7 +135,7 @@ class DescriptorTest {
         .forEach(d -> byName.put(d.name(), d));
 
     assertThat(byName.get("gateway").roles()).containsExactly(Role.GATEWAY);
-    assertThat(byName.get("stats").roles()).containsExactly(Role.GATEWAY);
+    assertThat(byName.get("stats").roles()).as("every node reports to the dashboard").isEmpty();
     assertThat(byName.get("jobs").roles()).containsExactly(Role.SCHEDULER, Role.WORKER);
     assertThat(byName.get("job-handlers").roles()).containsExactly(Role.WORKER);
     assertThat(byName.values()).filteredOn(d -> d.name().startsWith("demo-")).hasSize(4)
