@@ -96,7 +96,9 @@ class BridgeFanOutTest {
   @ParameterizedTest
   @EnumSource(Pace.class)
   void fastClientsGetEveryMessageWhileASlowOneIsClosed(Pace pace) {
-    node = TestNode.start(new JsonObject().put("bridge", new JsonObject().put("slowConsumer", "close")));
+    // The slow client reads again only after the fast ones got everything: give it time to see the close frame.
+    node = TestNode.start(new JsonObject().put("bridge", new JsonObject().put("slowConsumer", "close")
+        .put("closeTimeoutMs", 600_000)));
     List<BridgeClient> fast = subscribers(FAST_CLIENTS);
     BridgeClient slow = slowSubscriber();
     Logger sessionLog = (Logger) LoggerFactory.getLogger(BridgeSession.class);

@@ -122,7 +122,9 @@ class BridgeLimitsTest {
 
   @Test
   void slowConsumerIsClosedUnderTheClosePolicy() {
-    try (TestNode node = node(new JsonObject().put("slowConsumer", "close").put("ratePerSecond", 0));
+    // A long close timeout: the client reads again before it, so it gets the close frame with its status.
+    try (TestNode node = node(new JsonObject().put("slowConsumer", "close").put("ratePerSecond", 0)
+            .put("closeTimeoutMs", 600_000));
          BridgeClient slow = node.bridge().register("test.firehose")) {
       slow.pause();
 
@@ -131,6 +133,27 @@ class BridgeLimitsTest {
 
       Poll.until("the slow client to be closed", Duration.ofSeconds(20), slow::isClosed);
       assertThat(slow.closeStatus()).isEqualTo((short) 1008);
+    }
+  }
+
+  @Test
+  void aSlowConsumerThatNeverReadsIsDroppedAfterTheCloseTimeout() {
+    try (TestNode node = node(new JsonObject().put("slowConsumer", "close").put("ratePerSecond", 0)
+            .put("closeTimeoutMs", 300));
+         BridgeClient slow = node.bridge().register("test.firehose")) {
+      double handlers = Metrics.value(node, "vertx_eventbus_handlers");
+      slow.pause();
+
+      publishUntilDropped(node);
+
+      // It never reads the close frame, so only the server can end the connection; its consumer goes with it.
+      Poll.until("the connection dropped by the server", Duration.ofSeconds(20),
+          () -> Metrics.value(node, "busbar_gateway_connections") == 0);
+      assertThat(Metrics.value(node, "vertx_eventbus_handlers")).isEqualTo(handlers - 1);
+      double dropped = Metrics.value(node, "busbar_gateway_dropped_total");
+      node.vertx().eventBus().publish("test.firehose", new JsonObject().put("after", true));
+      assertThat(Metrics.value(node, "busbar_gateway_dropped_total")).as("nothing counted for a gone client")
+          .isEqualTo(dropped);
     }
   }
 }

@@ -8,6 +8,7 @@ import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.Failure;
 import io.busbar.web.errors.GatewayException;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -54,7 +55,8 @@ public final class Bridge {
     SockJSHandler sockJS = SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false));
     router.route(path + "/*").handler(BodyHandler.create().setBodyLimit(config.maxFrameBytes() * 2L));
     router.route(path + "/*").subRouter(sockJS.socketHandler(this::acceptSockJS));
-    long period = config.idleTimeoutMs() > 0 ? Math.max(100, Math.min(config.idleTimeoutMs() / 2, 5_000)) : 5_000;
+    long period = Math.max(100, Math.min(config.closeTimeoutMs() / 2,
+        config.idleTimeoutMs() > 0 ? Math.min(config.idleTimeoutMs() / 2, 5_000) : 5_000));
     sweepTimer = vertx.setPeriodic(period, t -> sweep());
   }
 
@@ -83,7 +85,8 @@ public final class Bridge {
       ctx.fail(refused);
       return;
     }
-    ctx.request().toWebSocket().onSuccess(ws -> acceptWebSocket(ws, principal, slot)).onFailure(e -> {
+    HttpConnection connection = ctx.request().connection();
+    ctx.request().toWebSocket().onSuccess(ws -> acceptWebSocket(ws, connection, principal, slot)).onFailure(e -> {
       slot.release();
       ctx.fail(e);
     });
@@ -98,8 +101,9 @@ public final class Bridge {
     return subjects.acquire(principal);
   }
 
-  private void acceptWebSocket(ServerWebSocket ws, Principal principal, SubjectLimits.Slot slot) {
-    FrameChannel channel = new WebSocketChannel(ws);
+  private void acceptWebSocket(ServerWebSocket ws, HttpConnection connection, Principal principal,
+      SubjectLimits.Slot slot) {
+    FrameChannel channel = new WebSocketChannel(ws, connection);
     BridgeSession session = open(channel, principal, slot);
     ws.textMessageHandler(session::onFrame);
     ws.binaryMessageHandler(data -> session.onFrame(data.toString()));
@@ -144,7 +148,9 @@ public final class Bridge {
     subjects.sweep();
     long now = System.nanoTime();
     for (BridgeSession session : Set.copyOf(sessions)) {
-      if (session.isIdle(now)) {
+      if (session.closeOverdue(now)) {
+        session.abort();
+      } else if (session.isIdle(now)) {
         session.closeIdle();
       }
     }

@@ -58,6 +58,9 @@ public final class BridgeSession {
   private final SubjectLimits.Slot subjectSlot;
   /** Closing the connection as a slow consumer: no further message is written to it. */
   private boolean closingSlow;
+  /** When this side started closing the connection (nanoTime), or 0. */
+  private long closingAt;
+  private boolean aborted;
   private int rateViolations;
   private int inFlight;
   private final Principal principal;
@@ -88,7 +91,7 @@ public final class BridgeSession {
     if (!closed) {
       channel.write(BridgeFrames.refused(Failure.of(new GatewayException(ErrorCode.TOKEN_EXPIRED,
           "the token expired; reconnect with a fresh one")), null));
-      channel.close((short) 1008, "token expired");
+      closeWith((short) 1008, "token expired");
     }
   }
 
@@ -103,7 +106,7 @@ public final class BridgeSession {
       String excess = rateExceeded(lastActivity);
       if (excess != null) {
         if (++rateViolations >= config.maxRateViolations()) {
-          channel.close((short) 1008, "message rate limit exceeded");
+          closeWith((short) 1008, "message rate limit exceeded");
           return;
         }
         throw new GatewayException(ErrorCode.RATE_LIMITED, excess);
@@ -135,7 +138,7 @@ public final class BridgeSession {
     }
     if (isMessageTooBig(error)) {
       refuse(new GatewayException(ErrorCode.FRAME_TOO_LARGE, "the message is larger than this server reads"), null);
-      channel.close((short) 1009, "message too big");
+      closeWith((short) 1009, "message too big");
     } else {
       LOG.debug("bridge connection {} failed", channel.remoteAddress(), error);
     }
@@ -166,9 +169,37 @@ public final class BridgeSession {
     return config.idleTimeoutMs() > 0 && nowNanos - lastActivity > config.idleTimeoutMs() * 1_000_000L;
   }
 
+  /**
+   * Starts closing the connection with a close frame; the client should answer it, and {@link #onClose()} follows
+   * from the transport. A client that does not read never sees the frame, so {@link #closeOverdue(long)} tells the
+   * bridge's sweep when to drop the connection instead.
+   */
+  private void closeWith(short status, String reason) {
+    if (closingAt == 0) {
+      closingAt = System.nanoTime();
+    }
+    channel.close(status, reason);
+  }
+
+  /** True when this side started closing more than {@code bridge.closeTimeoutMs} ago and the connection lives on. */
+  public boolean closeOverdue(long nowNanos) {
+    return !closed && closingAt != 0 && nowNanos - closingAt > config.closeTimeoutMs() * 1_000_000L;
+  }
+
+  /** Drops the connection without waiting for the closing handshake any longer; {@link #onClose()} follows. */
+  public void abort() {
+    if (aborted) {
+      return;
+    }
+    aborted = true;
+    LOG.warn("dropping {}: it did not complete the close within {} ms", channel.remoteAddress(),
+        config.closeTimeoutMs());
+    channel.abort();
+  }
+
   /** Closes the connection because it was idle; {@link #onClose()} follows from the transport. */
   public void closeIdle() {
-    channel.close((short) 1001, "idle for more than " + config.idleTimeoutMs() + " ms without a ping");
+    closeWith((short) 1001, "idle for more than " + config.idleTimeoutMs() + " ms without a ping");
   }
 
   /** The connection closed: remove every consumer and fail every request the client did not answer. */
@@ -355,7 +386,7 @@ public final class BridgeSession {
       if (!closingSlow) {
         closingSlow = true;
         LOG.warn("closing slow client {}", channel.remoteAddress());
-        channel.close((short) 1008, "not reading fast enough");
+        closeWith((short) 1008, "not reading fast enough");
       }
       return;
     }

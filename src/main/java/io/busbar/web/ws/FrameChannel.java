@@ -18,6 +18,12 @@ public interface FrameChannel {
   /** Closes the connection with a WebSocket close status and reason. */
   void close(short status, String reason);
 
+  /**
+   * Drops the connection at once, without the closing handshake: for a client that was sent a close frame and does
+   * not read it.
+   */
+  void abort();
+
   /** The client's address, for logs. */
   String remoteAddress();
 }

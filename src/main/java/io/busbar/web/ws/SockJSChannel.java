@@ -39,6 +39,12 @@ final class SockJSChannel implements FrameChannel {
     socket.close(status, reason);
   }
 
+  /** SockJS gives no access to its transport; closing the session again is all there is. */
+  @Override
+  public void abort() {
+    socket.close();
+  }
+
   @Override
   public String remoteAddress() {
     return String.valueOf(socket.remoteAddress());

@@ -1,14 +1,20 @@
 package io.busbar.web.ws;
 
+import io.netty.channel.Channel;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /** A raw WebSocket carrying bridge frames as text messages, so browsers can {@code JSON.parse(event.data)}. */
 final class WebSocketChannel implements FrameChannel {
 
   private final ServerWebSocket ws;
+  private final HttpConnection connection;
 
-  WebSocketChannel(ServerWebSocket ws) {
+  /** {@code connection}: the HTTP connection the socket was upgraded from, which owns the TCP connection. */
+  WebSocketChannel(ServerWebSocket ws, HttpConnection connection) {
     this.ws = ws;
+    this.connection = connection;
   }
 
   @Override
@@ -31,6 +37,22 @@ final class WebSocketChannel implements FrameChannel {
   @Override
   public void close(short status, String reason) {
     ws.close(status, reason);
+  }
+
+  /**
+   * Closes the TCP connection itself. Vert.x 5.0.10 has no public call for that once a close frame is queued: its
+   * connections close gracefully, after their queued writes, which never drain while the client does not read (the
+   * closing handshake's timer starts only once the close frame is written). So the Netty channel under Vert.x's
+   * connection is closed below Vert.x's handlers, on the channel's event loop, dropping what is queued for it.
+   */
+  @Override
+  public void abort() {
+    if (connection instanceof ConnectionBase base) {
+      Channel channel = base.channel();
+      channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
+    } else {
+      connection.close();
+    }
   }
 
   @Override

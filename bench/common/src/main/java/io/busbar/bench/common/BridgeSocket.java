@@ -92,14 +92,22 @@ public final class BridgeSocket {
     return ws.isClosed();
   }
 
-  /** The close status the server sent, or null. */
+  /** The close status the server sent, or null (Vert.x 5.0.10 throws when asked before a close frame came). */
   public Short closeStatus() {
-    return ws.closeStatusCode();
+    try {
+      return ws.closeStatusCode();
+    } catch (NullPointerException notClosed) {
+      return null;
+    }
   }
 
   /** The close reason the server sent, or null. */
   public String closeReason() {
-    return ws.closeReason();
+    try {
+      return ws.closeReason();
+    } catch (NullPointerException notClosed) {
+      return null;
+    }
   }
 
   public Context context() {
