@@ -4,6 +4,7 @@ import io.busbar.app.BusbarLauncher;
 import io.busbar.app.MainVerticle;
 import io.busbar.web.GatewayVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -31,18 +32,29 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts a node with the test configuration and {@code overrides} deep-merged over it. */
   public static TestNode start(JsonObject overrides) {
-    Vertx vertx = newVertx();
+    return Await.result(deploy(newVertx(), overrides));
+  }
+
+  /**
+   * Deploys {@link MainVerticle} on {@code vertx} with the test configuration and {@code overrides} deep-merged over
+   * it. The node's HTTP port is -1 when it has no gateway (its roles leave it out).
+   */
+  public static Future<TestNode> deploy(Vertx vertx, JsonObject overrides) {
     JsonObject config = testConfig().mergeIn(overrides, true);
-    Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
-    int port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
-    return new TestNode(vertx, port);
+    return vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).map(id -> {
+      Object port = vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
+      return new TestNode(vertx, port instanceof Integer p ? p : -1);
+    });
   }
 
   /** A Vert.x instance with Busbar's default metrics options. */
   public static Vertx newVertx() {
-    return Vertx.builder().with(new VertxOptions()
-            .setMetricsOptions(new MicrometerMetricsOptions(BusbarLauncher.defaultMetricsOptions())))
-        .build();
+    return Vertx.builder().with(options()).build();
+  }
+
+  /** Vert.x options with Busbar's default metrics options. */
+  public static VertxOptions options() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions(BusbarLauncher.defaultMetricsOptions()));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.busbar.web.ws;
 import io.busbar.config.BridgeConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Permissions;
+import io.busbar.web.Requests;
 import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.Failure;
@@ -35,6 +36,7 @@ public final class Bridge {
   private final BridgeConfig config;
   private final Permissions permissions;
   private final GatewayMeters meters;
+  private final Requests requests;
   private final Set<BridgeSession> sessions = new HashSet<>();
   private long sweepTimer = -1;
 
@@ -43,6 +45,7 @@ public final class Bridge {
     this.config = config;
     this.permissions = permissions;
     this.meters = meters;
+    this.requests = new Requests(vertx.eventBus());
   }
 
   /** Mounts both endpoints under {@code path} (e.g. {@code /eventbus}) and starts the idle sweep. */
@@ -107,7 +110,7 @@ public final class Bridge {
   }
 
   private BridgeSession open(FrameChannel channel, Principal principal) {
-    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters, principal);
+    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters, principal, requests);
     sessions.add(session);
     meters.connectionOpened(channel.transport());
     return session;
