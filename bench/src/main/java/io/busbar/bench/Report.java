@@ -18,7 +18,7 @@ import java.util.Locale;
 final class Report {
 
   private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-  private static final String ROW = "%-8s %-8s %10s %9s %9s %9s %9s %7s  %s%n";
+  static final String ROW = "%-8s %-10s %10s %9s %9s %9s %9s %7s  %s%n";
 
   private final BenchConfig config;
   private final OffsetDateTime startedAt;
@@ -109,19 +109,19 @@ final class Report {
     return jar;
   }
 
-  private static void printResult(PrintStream out, RunResult r) {
+  static void printResult(PrintStream out, RunResult r) {
     out.printf(Locale.ROOT, ROW, r.scenario().name(), r.server(), String.format(Locale.ROOT, "%.0f", r.requestsPerSecond()),
       r.percentileMicros(50), r.percentileMicros(90), r.percentileMicros(99), r.maxMicros(), r.errors(),
       r.frameKind());
   }
 
-  private static void printFirstError(PrintStream out, RunResult r) {
+  static void printFirstError(PrintStream out, RunResult r) {
     if (r.firstError() != null) {
       out.println("first error, " + r.scenario().name() + " " + r.server() + ": " + r.firstError());
     }
   }
 
-  private static String ratio(double value) {
+  static String ratio(double value) {
     return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
   }
 

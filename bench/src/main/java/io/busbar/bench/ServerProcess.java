@@ -15,6 +15,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +29,8 @@ final class ServerProcess implements AutoCloseable {
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
   private static final Duration GRACEFUL_STOP = Duration.ofSeconds(10);
   private static final Duration FORCED_STOP = Duration.ofSeconds(5);
+  /** Jar copies made by this driver run; a running server's copy is never overwritten. */
+  private static final Set<Path> COPIED = ConcurrentHashMap.newKeySet();
 
   private final String label;
   private final int port;
@@ -46,13 +51,26 @@ final class ServerProcess implements AutoCloseable {
    * private copy of the jar, so a rebuild of {@code target/busbar.jar} during the benchmark cannot break it.
    */
   static ServerProcess startBusbar(BenchConfig config, String label) {
+    return startBusbar(config, label, Map.of());
+  }
+
+  /**
+   * Like {@link #startBusbar(BenchConfig, String)}, with {@code env} added to the server's environment and
+   * {@code args} given to the launcher (e.g. {@code -cluster}). The jar is copied once per benchmark run.
+   */
+  static ServerProcess startBusbar(BenchConfig config, String label, Map<String, String> env, String... args) {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.addAll(config.jvmFlags());
     command.add("-jar");
-    command.add(privateCopy(config.busbarJar(), busbarCopy(config)).toString());
+    Path copy = busbarCopy(config);
+    command.add((Files.isRegularFile(copy) && COPIED.contains(copy) ? copy
+      : privateCopy(config.busbarJar(), copy)).toString());
+    COPIED.add(copy);
+    command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(config.busbarDir().toFile());
+    builder.environment().putAll(env);
     builder.environment().put("BUSBAR_HTTP_PORT", Integer.toString(port));
     // One benchmark connection carries tens of thousands of frames a second; Busbar's per-connection rate limit
     // (10,000/s by default) would throttle it by design, and the bare bridge has none, so it is off for both.

@@ -1,0 +1,115 @@
+package io.busbar.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The cluster benchmark's table and JSON ({@code cluster-<timestamp>.json} + {@code cluster-latest.json}). */
+final class ClusterReport {
+
+  private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  private final BenchConfig config;
+  private final OffsetDateTime startedAt;
+  private final int nodes;
+  private final JsonObject formation;
+  private final List<Comparison> requests;
+
+  ClusterReport(BenchConfig config, OffsetDateTime startedAt, int nodes, JsonObject formation,
+      List<Comparison> requests) {
+    this.config = config;
+    this.startedAt = startedAt;
+    this.nodes = nodes;
+    this.formation = formation;
+    this.requests = requests;
+  }
+
+  void print(PrintStream out) {
+    out.println();
+    out.printf(Locale.ROOT, "Cluster formation (ms from launching the JVM; median [min-max] of %d rounds)%n",
+        formation.getJsonObject("alone").getJsonArray("samples").size());
+    out.printf(Locale.ROOT, "  one node, not clustered, to /ready:            %s%n", summary(formation.getJsonObject("alone")));
+    for (Object o : formation.getJsonArray("joining")) {
+      JsonObject node = (JsonObject) o;
+      out.printf(Locale.ROOT, "  node %d joining %d running: /ready %s, listed by n1 %s%n", node.getInteger("node"),
+          node.getInteger("clusterBefore"), summary(node.getJsonObject("ready")),
+          summary(node.getJsonObject("seenByFirst")));
+    }
+    for (Object o : formation.getJsonArray("joiningPhases")) {
+      JsonObject p = (JsonObject) o;
+      out.printf(Locale.ROOT, "    round %d node %d: JVM and launcher %s, Hazelcast join %s, Busbar deployments %s%n",
+          p.getInteger("round"), p.getInteger("node"), p.getValue("jvmAndLauncher"), p.getValue("hazelcastJoin"),
+          p.getValue("busbarDeploy"));
+    }
+    JsonObject together = formation.getJsonObject("together");
+    out.printf(Locale.ROOT, "  %d nodes launched together: all /ready %s, one cluster of %d %s%n", nodes,
+        summary(together.getJsonObject("allReady")), nodes, summary(together.getJsonObject("oneCluster")));
+    out.println();
+    out.println("Request/reply over the WebSocket gateway: demo.echo on the same node (single) vs on another node"
+        + " (cross-node)");
+    out.printf(Locale.ROOT, "prime %d s, warm-up %d s + measure %d s per run, %d round(s), %d cores, server flags %s%n",
+        config.prime().toSeconds(), config.warmup().toSeconds(), config.measure().toSeconds(), config.rounds(),
+        Runtime.getRuntime().availableProcessors(), String.join(" ", config.jvmFlags()));
+    out.printf(Locale.ROOT, Report.ROW, "scenario", "server", "req/s", "p50 µs", "p90 µs", "p99 µs", "max µs", "errors",
+        "frames");
+    for (Comparison c : requests) {
+      Report.printResult(out, c.baseline());
+      Report.printResult(out, c.candidate());
+      out.printf(Locale.ROOT, Report.ROW, c.scenario().name(), "ratio", Report.ratio(c.throughputRatio()),
+          Report.ratio(c.p50Ratio()), "", Report.ratio(c.p99Ratio()), "", "", "(cross-node/single)");
+    }
+    for (Comparison c : requests) {
+      Report.printFirstError(out, c.baseline());
+      Report.printFirstError(out, c.candidate());
+    }
+  }
+
+  private static String summary(JsonObject stats) {
+    return stats.getLong("median") + " [" + stats.getLong("min") + "-" + stats.getLong("max") + "]";
+  }
+
+  Path write() throws IOException {
+    Files.createDirectories(config.resultsDir());
+    Path file = config.resultsDir().resolve("cluster-" + FILE_STAMP.format(startedAt) + ".json");
+    Files.writeString(file, toJson().encodePrettily() + "\n", StandardCharsets.UTF_8);
+    Files.copy(file, config.resultsDir().resolve("cluster-latest.json"), StandardCopyOption.REPLACE_EXISTING);
+    return file;
+  }
+
+  JsonObject toJson() {
+    JsonArray scenarios = new JsonArray();
+    requests.forEach(c -> scenarios.add(c.toJson()));
+    return new JsonObject()
+        .put("benchmark", "cluster")
+        .put("startedAt", startedAt.toString())
+        .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+            .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"))
+            .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))
+            .put("loadAverageAtEnd", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage()))
+        .put("settings", new JsonObject().put("nodes", nodes)
+            .put("primeSeconds", config.prime().toMillis() / 1000.0)
+            .put("warmupSeconds", config.warmup().toMillis() / 1000.0)
+            .put("measureSeconds", config.measure().toMillis() / 1000.0)
+            .put("rounds", config.rounds())
+            .put("serverJvmFlags", new JsonArray(new ArrayList<>(config.jvmFlags())))
+            .put("payloadBytes", config.payloadBytes())
+            .put("baseline", "single: one node, not clustered, gateway and demo.echo in one JVM")
+            .put("candidate", "cross-node: a gateway-only node and a worker-only node clustered on loopback;"
+                + " every request crosses the event bus to the worker and back")
+            .put("latencyUnit", "microseconds"))
+        .put("formation", formation)
+        .put("requestReply", scenarios);
+  }
+}
