@@ -32,7 +32,8 @@ EXPOSE 8080
 # Read by the JVM itself, so the exec-form ENTRYPOINT below needs no shell.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=40s --retries=3 \
-  CMD curl -fsS "http://127.0.0.1:${BUSBAR_HTTP_PORT:-8080}/ready" > /dev/null || exit 1
+  CMD curl -fsS "http://127.0.0.1:${BUSBAR_HTTP_PORT:-8080}/ready" > /dev/null 2>&1 \
+   || curl -kfsS "https://127.0.0.1:${BUSBAR_HTTP_PORT:-8080}/ready" > /dev/null || exit 1
 # Exec form: the JVM is PID 1 and receives SIGTERM, so Vert.x shuts down cleanly.
 # Extra launcher options (e.g. -cluster) go after the image name: docker run busbar -cluster
 ENTRYPOINT ["java", "-jar", "/opt/busbar/busbar.jar"]

@@ -8,6 +8,7 @@ import io.busbar.config.ConfigLoader;
 import io.busbar.config.NodeConfig;
 import io.busbar.deploy.Descriptor;
 import io.busbar.deploy.Descriptors;
+import io.busbar.web.GatewayVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -55,8 +56,11 @@ public final class MainVerticle extends VerticleBase {
   private record Plan(JsonObject tree, NodeConfig node, List<Descriptor> descriptors, List<String> skipped) {
   }
 
-  /** Validates the configuration and reads the descriptors, keeping this node's; blocking (file reads). */
-  private static Plan plan(JsonObject tree) {
+  /**
+   * Validates the configuration (and the TLS files when this node serves the gateway) and reads the descriptors,
+   * keeping this node's; blocking (file reads).
+   */
+  private Plan plan(JsonObject tree) {
     BusbarConfig config = BusbarConfig.from(tree);
     List<Descriptor> mine = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
@@ -66,6 +70,10 @@ public final class MainVerticle extends VerticleBase {
       } else {
         skipped.add(d.name());
       }
+    }
+    boolean gateway = mine.stream().anyMatch(d -> d.verticle().equals(GatewayVerticle.class.getName()));
+    if (gateway && config.http().tls().enabled()) {
+      config.http().tls().keyCertOptions(vertx);
     }
     return new Plan(tree, config.node(), mine, List.copyOf(skipped));
   }

@@ -116,14 +116,33 @@ public final class Addresses {
     public static final String BATCH = "jobs.batch";
     /** Request: empty → {@code {"queues": [per-queue statistics]}}. */
     public static final String QUEUES = "jobs.queues";
-    /** Send, node-local: {@code {"address"}}: publish again where a job or batch stands, to its events address. */
+    /** Send: {@code {"address"}}: publish again where a job or batch stands, to its events address. */
     public static final String REPLAY = "__busbar.jobs.replay";
+    /**
+     * Request, to the cluster's scheduler, from a worker node every heartbeat: {@code {"node", "pools": {name:
+     * limit}, "threads": {name: n}, "types": [...], "running": {id: lease}, "draining"}} → {@code {"backlog": {pool:
+     * bool}, "waits": {pool: ms}, "cancel": {id: lease}}}.
+     */
+    public static final String SCHEDULER_HEARTBEAT = "__busbar.jobs.scheduler.heartbeat";
+    /** Request, to the scheduler: {@code {"id", "lease", "outcome"}}, the end of an attempt → {@code {}} (kept). */
+    public static final String SCHEDULER_ENDED = "__busbar.jobs.scheduler.ended";
+    /** Send, to the scheduler: {@code {"id", "lease", "progress", "message"}}. */
+    public static final String SCHEDULER_PROGRESS = "__busbar.jobs.scheduler.progress";
+    /** Request, to the scheduler: {@code {"node", "attempts": {id: lease}}}, attempts a stopping node hands back. */
+    public static final String SCHEDULER_HANDBACK = "__busbar.jobs.scheduler.handback";
+    /** Prefix of a worker node's own address: {@code {"action": "run", "order"}} or {@code {"action": "cancel"}}. */
+    public static final String WORKER_PREFIX = "__busbar.jobs.worker.";
     /** Prefix of a job's events address: {@code jobs.events.<job id>}. */
     public static final String EVENTS_PREFIX = "jobs.events.";
     /** Prefix of a batch's events address: {@code jobs.batches.<batch id>}. */
     public static final String BATCH_EVENTS_PREFIX = "jobs.batches.";
 
     private Jobs() {
+    }
+
+    /** Request: run or cancel an attempt on one worker node. */
+    public static String workerOf(String nodeId) {
+      return WORKER_PREFIX + nodeId;
     }
 
     /** Publish: the events of one job, {@code {"event": "<state>|progress", "job": {...}}}. */

@@ -190,7 +190,11 @@ public final class ClusterView {
     return manager;
   }
 
-  static String nodeIdOf(Member member) {
+  /**
+   * The Vert.x node id of a Hazelcast member (its attribute {@value #NODE_ID_ATTRIBUTE}), or {@code null} for a
+   * member that is not a Vert.x node.
+   */
+  public static String nodeIdOf(Member member) {
     return member.getAttribute(NODE_ID_ATTRIBUTE);
   }
 

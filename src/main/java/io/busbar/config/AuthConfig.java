@@ -22,15 +22,20 @@ import java.util.Set;
  * @param leewaySeconds clock skew tolerated on {@code exp}/{@code nbf}
  * @param apiKeys static keys for services: {@code [{"key", "subject", "authorities": [...]}]}
  */
-public record AuthConfig(boolean anonymous, String queryParam, List<JsonObject> jwtKeys, String jwksFile,
+public record AuthConfig(boolean anonymous, String queryParam, List<JwtKey> jwtKeys, String jwksFile,
     String issuer, List<String> audience, String authoritiesClaim, int leewaySeconds, List<ApiKey> apiKeys) {
 
-  /** A static API key. {@link #toString()} never shows the key. */
-  public record ApiKey(String key, String subject, Set<String> authorities) {
-    @Override
-    public String toString() {
-      return "ApiKey[subject=" + subject + ", authorities=" + authorities + "]";
-    }
+  /** A static API key: the key itself, and who presents it. */
+  public record ApiKey(Secret key, String subject, Set<String> authorities) {
+  }
+
+  /**
+   * A key that signs accepted JWTs.
+   *
+   * @param algorithm HS256/384/512, RS*, ES*, PS* or EdDSA
+   * @param key the HMAC secret (HS*), or the public key in PEM (the others); shown as {@code ***} either way
+   */
+  public record JwtKey(String algorithm, Secret key) {
   }
 
   /** True when JWTs are accepted. */
@@ -41,7 +46,7 @@ public record AuthConfig(boolean anonymous, String queryParam, List<JsonObject> 
   static AuthConfig from(Conf c) {
     c.onlyKeys("anonymous", "queryParam", "jwt", "apiKeys");
     Conf jwt = c.section("jwt").onlyKeys("keys", "jwksFile", "issuer", "audience", "authoritiesClaim", "leewaySeconds");
-    List<JsonObject> keys = new ArrayList<>();
+    List<JwtKey> keys = new ArrayList<>();
     JsonArray keysJson = jwt.array("keys");
     for (int i = 0; i < keysJson.size(); i++) {
       String key = jwt.key("keys") + "[" + i + "]";
@@ -54,11 +59,11 @@ public record AuthConfig(boolean anonymous, String queryParam, List<JsonObject> 
         throw new ConfigException(kc.key("algorithm"), "required: HS256/384/512, RS*, ES*, PS* or EdDSA");
       }
       boolean hmac = algorithm.startsWith("HS");
-      String material = kc.string(hmac ? "secret" : "publicKey", null);
-      if (material == null) {
+      Secret material = kc.secret(hmac ? "secret" : "publicKey");
+      if (material.isEmpty()) {
         throw new ConfigException(kc.key(hmac ? "secret" : "publicKey"), "required for " + algorithm);
       }
-      keys.add(k);
+      keys.add(new JwtKey(algorithm, material));
     }
     List<String> audience = new ArrayList<>();
     jwt.array("audience").forEach(a -> audience.add(String.valueOf(a)));
@@ -70,8 +75,8 @@ public record AuthConfig(boolean anonymous, String queryParam, List<JsonObject> 
         throw new ConfigException(key, "must be an object {\"key\", \"subject\", \"authorities\"}");
       }
       Conf kc = Conf.of(k, key).onlyKeys("key", "subject", "authorities");
-      String secret = kc.string("key", null);
-      if (secret == null || secret.length() < 16) {
+      Secret secret = kc.secret("key");
+      if (secret.reveal().length() < 16) {
         throw new ConfigException(kc.key("key"), "required: at least 16 characters");
       }
       List<String> authorities = new ArrayList<>();

@@ -16,13 +16,19 @@ import java.util.List;
  * @param maxInFlight requests one connection may have waiting for their replies
  * @param ratePerSecond frames one connection may send per second on average (a token bucket); 0 for no limit
  * @param rateBurst frames one connection may send at once above the average
- * @param maxRateViolations a connection refused this many frames in a row for its rate is closed
+ * @param maxRateViolations a connection refused this many frames in a row for its rate (or its subject's) is closed
  * @param slowConsumer what happens to messages for a client that does not read fast enough: {@code drop} them
  *     (counted; the client is told once with an {@code err} frame {@code slow_consumer}) or {@code close} it
+ * @param maxConnectionsPerSubject bridge connections one subject (a JWT's {@code sub}, an API key's subject) may hold
+ *     on a node at once; 0 for no limit. Anonymous clients are not counted per subject.
+ * @param subjectRatePerSecond frames per second, on average, that all of one subject's connections on a node may
+ *     send together (one token bucket shared by them); 0 for no limit
+ * @param subjectRateBurst frames a subject's connections may send at once above that average
  */
 public record BridgeConfig(int maxFrameBytes, long replyTimeoutMs, long idleTimeoutMs, int maxHandlersPerSocket,
     int maxAddressLength, List<AddressRule> inbound, List<AddressRule> outbound, int maxConnections, int maxInFlight,
-    int ratePerSecond, int rateBurst, int maxRateViolations, SlowConsumerPolicy slowConsumer) {
+    int ratePerSecond, int rateBurst, int maxRateViolations, SlowConsumerPolicy slowConsumer,
+    int maxConnectionsPerSubject, int subjectRatePerSecond, int subjectRateBurst) {
 
   /** What to do with messages for a client that does not read them fast enough. */
   public enum SlowConsumerPolicy {
@@ -32,12 +38,13 @@ public record BridgeConfig(int maxFrameBytes, long replyTimeoutMs, long idleTime
   static BridgeConfig from(Conf c) {
     c.onlyKeys("maxFrameBytes", "replyTimeoutMs", "idleTimeoutMs", "maxHandlersPerSocket", "maxAddressLength",
         "inbound", "outbound", "maxConnections", "maxInFlight", "ratePerSecond", "rateBurst", "maxRateViolations",
-        "slowConsumer");
+        "slowConsumer", "maxConnectionsPerSubject", "subjectRatePerSecond", "subjectRateBurst");
     String slow = c.string("slowConsumer", "drop");
     if (!slow.equals("drop") && !slow.equals("close")) {
       throw new ConfigException(c.key("slowConsumer"), "must be drop or close, got " + Conf.describe(slow));
     }
     int rate = c.intIn("ratePerSecond", 10_000, 0, 10_000_000);
+    int subjectRate = c.intIn("subjectRatePerSecond", 50_000, 0, 100_000_000);
     return new BridgeConfig(
         c.intIn("maxFrameBytes", 65_536, 256, 16 * 1024 * 1024),
         c.longIn("replyTimeoutMs", 30_000, 1, 3_600_000),
@@ -48,6 +55,7 @@ public record BridgeConfig(int maxFrameBytes, long replyTimeoutMs, long idleTime
         AddressRule.parseAll(c.array("outbound"), c.key("outbound")),
         c.intIn("maxConnections", 20_000, 1, 10_000_000), c.intIn("maxInFlight", 256, 1, 1_000_000), rate,
         c.intIn("rateBurst", Math.max(1, rate * 2), 1, 100_000_000), c.intIn("maxRateViolations", 100, 1, 1_000_000),
-        SlowConsumerPolicy.valueOf(slow.toUpperCase()));
+        SlowConsumerPolicy.valueOf(slow.toUpperCase()), c.intIn("maxConnectionsPerSubject", 1000, 0, 10_000_000),
+        subjectRate, c.intIn("subjectRateBurst", Math.max(1, subjectRate * 2), 1, 1_000_000_000));
   }
 }

@@ -2,15 +2,24 @@ package io.busbar.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * A typed, validating view of one JSON object of configuration at a known dotted path. Every getter names the full
  * key in the {@link ConfigException} it throws, so a bad value is reported as {@code http.port: must be an integer
- * from 0 to 65535, got "abc"}.
+ * from 0 to 65535, got "abc"}. A rejected value is quoted in the message unless its key holds a secret or may
+ * contain one ({@link #SECRET_KEYS}, and every object or array on their path): then only its type is shown.
  */
 public final class Conf {
+
+  /**
+   * Keys whose values are secrets, with array indexes left out ({@code auth.apiKeys[2].key} is
+   * {@code auth.apiKeys.key}). Errors about them, or about a value that may contain them, never quote the value.
+   */
+  public static final List<String> SECRET_KEYS = List.of("auth.jwt.keys.secret", "auth.apiKeys.key",
+      "jobs.webhook.secret", "http.tls.password");
 
   private final JsonObject json;
   private final String path;
@@ -45,7 +54,7 @@ public final class Conf {
       return new Conf(new JsonObject(), key(name));
     }
     if (!(value instanceof JsonObject)) {
-      throw new ConfigException(key(name), "must be a JSON object, got " + describe(value));
+      throw new ConfigException(key(name), "must be a JSON object, got " + shown(name, value));
     }
     return new Conf((JsonObject) value, key(name));
   }
@@ -72,7 +81,8 @@ public final class Conf {
       }
     }
     if (parsed == null || parsed < min || parsed > max) {
-      throw new ConfigException(key(name), "must be a whole number from " + min + " to " + max + ", got " + describe(value));
+      throw new ConfigException(key(name), "must be a whole number from " + min + " to " + max + ", got "
+          + shown(name, value));
     }
     return parsed;
   }
@@ -84,21 +94,33 @@ public final class Conf {
       return fallback;
     }
     if (!(value instanceof String s) || s.isBlank()) {
-      throw new ConfigException(key(name), "must be a non-empty string, got " + describe(value));
+      throw new ConfigException(key(name), "must be a non-empty string, got " + shown(name, value));
     }
     return s;
   }
 
   /** A string that may be empty ("not set"): {@code ""} when absent. */
   public String optionalString(String name) {
+    return rawString(name).trim();
+  }
+
+  /**
+   * A string kept as a {@link Secret}, exactly as given (not trimmed), so that it is never printed; absent or empty
+   * gives {@link Secret#NONE}. A rejected value is hidden in the error when the key is one of {@link #SECRET_KEYS}.
+   */
+  public Secret secret(String name) {
+    return Secret.of(rawString(name));
+  }
+
+  private String rawString(String name) {
     Object value = json.getValue(name);
     if (value == null) {
       return "";
     }
     if (!(value instanceof String s)) {
-      throw new ConfigException(key(name), "must be a string, got " + describe(value));
+      throw new ConfigException(key(name), "must be a string, got " + shown(name, value));
     }
-    return s.trim();
+    return s;
   }
 
   /** A boolean (JSON true/false, or the strings "true"/"false"), or {@code fallback} when absent. */
@@ -113,7 +135,7 @@ public final class Conf {
     if ("true".equals(value) || "false".equals(value)) {
       return Boolean.parseBoolean((String) value);
     }
-    throw new ConfigException(key(name), "must be true or false, got " + describe(value));
+    throw new ConfigException(key(name), "must be true or false, got " + shown(name, value));
   }
 
   /** The array at {@code name}, or an empty one when absent. */
@@ -123,7 +145,7 @@ public final class Conf {
       return new JsonArray();
     }
     if (!(value instanceof JsonArray a)) {
-      throw new ConfigException(key(name), "must be a JSON array, got " + describe(value));
+      throw new ConfigException(key(name), "must be a JSON array, got " + shown(name, value));
     }
     return a;
   }
@@ -137,6 +159,23 @@ public final class Conf {
       }
     }
     return this;
+  }
+
+  /** True when the value at the dotted {@code key} is a secret or may contain one (see {@link #SECRET_KEYS}). */
+  public static boolean mayHoldSecret(String key) {
+    String plain = key.replaceAll("\\[\\d+]", "");
+    return plain.isEmpty() || SECRET_KEYS.stream().anyMatch(s -> s.equals(plain) || s.startsWith(plain + "."));
+  }
+
+  /** The rejected value at {@code name} as an error message shows it: quoted, or only its type for a secret. */
+  private String shown(String name, Object value) {
+    if (!mayHoldSecret(key(name))) {
+      return describe(value);
+    }
+    String type = value instanceof String ? "a string" : value instanceof Number ? "a number"
+        : value instanceof Boolean ? "a boolean" : value instanceof JsonObject ? "an object"
+        : value instanceof JsonArray ? "an array" : "a value";
+    return type + " (not shown: it may hold a secret)";
   }
 
   /** A short, quoted rendering of a rejected value for error messages. */

@@ -59,7 +59,8 @@ public final class ConfigLoader {
     options.addStore(json(cliConfig == null ? new JsonObject() : cliConfig));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
-        .recover(e -> Future.failedFuture(new ConfigException(file == null ? "-conf" : file, "cannot be read: " + e.getMessage())))
+        .recover(e -> Future.failedFuture(new ConfigException(file == null ? "-conf" : file,
+            "cannot be read: " + ConfigException.unreadable(e))))
         .map(tree -> ConfigOverrides.apply(tree, env, sys))
         .andThen(ar -> retriever.close());
   }
@@ -79,7 +80,7 @@ public final class ConfigLoader {
       try {
         tree.mergeIn(new JsonObject(Files.readString(Path.of(file), StandardCharsets.UTF_8)), true);
       } catch (IOException | DecodeException e) {
-        throw new ConfigException(file, "cannot be read: " + e.getMessage());
+        throw new ConfigException(file, "cannot be read: " + ConfigException.unreadable(e));
       }
     }
     if (cliConfig != null) {

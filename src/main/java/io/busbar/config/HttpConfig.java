@@ -11,11 +11,12 @@ import java.util.List;
  * @param port TCP port, default 8080; 0 picks a free port
  * @param allowedOrigins origins allowed to open WebSockets and call the API from a browser (CORS): exact origins
  *     such as {@code https://app.example.com}, or {@code *}; empty allows only the page's own origin
+ * @param tls TLS on the port (HTTPS and WSS)
  */
-public record HttpConfig(String host, int port, List<String> allowedOrigins) {
+public record HttpConfig(String host, int port, List<String> allowedOrigins, TlsConfig tls) {
 
   static HttpConfig from(Conf c) {
-    c.onlyKeys("host", "port", "allowedOrigins");
+    c.onlyKeys("host", "port", "allowedOrigins", "tls");
     List<String> origins = new ArrayList<>();
     JsonArray list = c.array("allowedOrigins");
     for (int i = 0; i < list.size(); i++) {
@@ -26,6 +27,7 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins) {
       }
       origins.add(o);
     }
-    return new HttpConfig(c.string("host", "0.0.0.0"), c.intIn("port", 8080, 0, 65535), List.copyOf(origins));
+    return new HttpConfig(c.string("host", "0.0.0.0"), c.intIn("port", 8080, 0, 65535), List.copyOf(origins),
+        TlsConfig.from(c.section("tls")));
   }
 }

@@ -24,7 +24,25 @@ import java.util.Map;
  */
 public record JobsConfig(String store, String dataDir, boolean fsync, String defaultQueue, long maxTimeoutMs,
     long defaultResultTtlMs, long maxResultTtlMs, int maxBatch, int maxAttempts, long progressIntervalMs,
-    long maxWaitMs, WebhookConfig webhook, Map<String, QueueConfig> queues, Map<String, JobPoolConfig> pools) {
+    long maxWaitMs, WebhookConfig webhook, Map<String, QueueConfig> queues, Map<String, JobPoolConfig> pools,
+    ClusterJobsConfig cluster) {
+
+  /**
+   * How jobs run when the node is clustered ({@code jobs.cluster.*}); ignored on a single node.
+   *
+   * @param heartbeatMs how often a worker node reports its capacity and running attempts to the scheduler
+   * @param leaseMs how long a worker node may stay silent before its attempts are given to other nodes
+   * @param drainMs how long a stopping worker node lets its running jobs finish before handing them back
+   */
+  public record ClusterJobsConfig(long heartbeatMs, long leaseMs, long drainMs) {
+
+    static ClusterJobsConfig from(Conf c) {
+      c.onlyKeys("heartbeatMs", "leaseMs", "drainMs");
+      long heartbeat = c.longIn("heartbeatMs", 500, 10, 60_000);
+      return new ClusterJobsConfig(heartbeat, c.longIn("leaseMs", 5_000, 2 * heartbeat, 600_000),
+          c.longIn("drainMs", 30_000, 0, 3_600_000));
+    }
+  }
 
   /**
    * Webhook delivery ({@code jobs.webhook.*}).
@@ -57,7 +75,7 @@ public record JobsConfig(String store, String dataDir, boolean fsync, String def
 
   static JobsConfig from(Conf c) {
     c.onlyKeys("store", "dataDir", "fsync", "defaultQueue", "maxTimeoutMs", "defaultResultTtlMs", "maxResultTtlMs",
-        "maxBatch", "maxAttempts", "progressIntervalMs", "maxWaitMs", "webhook", "queues", "pools");
+        "maxBatch", "maxAttempts", "progressIntervalMs", "maxWaitMs", "webhook", "queues", "pools", "cluster");
     String store = c.string("store", "mvstore");
     if (!store.equals("mvstore") && !store.equals("memory")) {
       throw new ConfigException(c.key("store"), "must be one of mvstore, memory, got " + Conf.describe(store));
@@ -88,6 +106,6 @@ public record JobsConfig(String store, String dataDir, boolean fsync, String def
         c.intIn("maxBatch", 1_000, 1, 100_000), c.intIn("maxAttempts", 25, 1, 1_000),
         c.longIn("progressIntervalMs", 100, 0, 60_000), c.longIn("maxWaitMs", 60_000, 0, 3_600_000),
         WebhookConfig.from(c.section("webhook")), Collections.unmodifiableMap(queues),
-        Collections.unmodifiableMap(pools));
+        Collections.unmodifiableMap(pools), ClusterJobsConfig.from(c.section("cluster")));
   }
 }

@@ -112,6 +112,7 @@ public record Job(String id, String type, String queue, Object payload, int prio
     private Object result;
     private JsonObject error;
     private long lease;
+    private long predictedWaitMs;
 
     private Builder(Job base) {
       this.base = base;
@@ -125,6 +126,7 @@ public record Job(String id, String type, String queue, Object payload, int prio
       result = base.result;
       error = base.error;
       lease = base.lease;
+      predictedWaitMs = base.predictedWaitMs;
     }
 
     public Builder state(JobState value) {
@@ -173,11 +175,16 @@ public record Job(String id, String type, String queue, Object payload, int prio
       return this;
     }
 
+    public Builder predictedWaitMs(long value) {
+      predictedWaitMs = value;
+      return this;
+    }
+
     public Job build() {
       Job b = base;
       return new Job(b.id, b.type, b.queue, b.payload, b.priority, b.costMs, b.timeoutMs, b.maxAttempts, b.backoffMs,
           b.idempotencyKey, b.webhook, b.resultTtlMs, b.eventsAddress, b.batchId, b.batchIndex, state, attempts,
-          b.createdAt, runAt, startedAt, finishedAt, progress, progressMessage, result, error, b.predictedWaitMs, lease);
+          b.createdAt, runAt, startedAt, finishedAt, progress, progressMessage, result, error, predictedWaitMs, lease);
     }
   }
 }

@@ -8,7 +8,7 @@ import io.busbar.config.BusbarConfig;
 import io.busbar.config.QueueConfig;
 import io.busbar.jobs.engine.JobEngine;
 import io.busbar.jobs.engine.JobEvents;
-import io.busbar.jobs.store.JobStore;
+import io.busbar.jobs.cluster.ClusteredJobs;
 import io.busbar.jobs.store.JobStores;
 import io.busbar.jobs.webhook.WebhookOptions;
 import io.busbar.jobs.webhook.WebhookSender;
@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
@@ -42,39 +43,64 @@ public final class JobsVerticle extends VerticleBase {
   private JobsConfig config;
   private JobEngine engine;
   private WebhookSender webhooks;
+  private JobEvents events;
+  private JobMeters meters;
+  private final List<MessageConsumer<?>> bound = new ArrayList<>();
+  private ClusteredJobs cluster;
 
   @Override
   public Future<?> start() {
-    config = BusbarConfig.from(config()).jobs();
+    BusbarConfig busbar = BusbarConfig.from(config());
+    config = busbar.jobs();
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     webhooks = new WebhookSender(vertx, WebhookOptions.of(config.webhook().secret(), config.webhook().maxAttempts(),
         config.webhook().initialBackoffMs(), config.webhook().maxBackoffMs(), config.webhook().timeoutMs(),
         WebhookOptions.DEFAULT_MAX_IN_FLIGHT, WebhookOptions.DEFAULT_MAX_QUEUED),
         registry == null ? new CompositeMeterRegistry() : registry);
-    JobMeters meters = JobMeters.get();
-    JobEvents events = new JobEvents(vertx.eventBus(), meters, this::deliverWebhook);
+    meters = JobMeters.get();
+    events = new JobEvents(vertx.eventBus(), meters, this::deliverWebhook);
+    if (vertx.isClustered()) {
+      cluster = new ClusteredJobs(vertx, context, config, busbar.node(), JobHandlers.of(vertx), meters,
+          events, this::serve, this::unserve);
+      return cluster.start();
+    }
     return vertx.executeBlocking(() -> JobStores.open(config.store(), Path.of(config.dataDir()), config.fsync()))
-        .compose(store -> startEngine(store, events, meters));
+        .compose(store -> {
+          JobEngine local = JobEngine.local(vertx, context, config, store, JobHandlers.of(vertx), events, meters);
+          local.registerMeters(meters);
+          return local.start().compose(v -> serve(local)).onSuccess(v -> LOG.info(
+              "jobs engine started: queues {}, store {}", config.queues().keySet(), config.store()));
+        });
   }
 
-  private Future<Void> startEngine(JobStore store, JobEvents events, JobMeters meters) {
-    engine = new JobEngine(vertx, context, config, store, JobHandlers.of(vertx), events);
-    engine.registerMeters(meters);
-    List<Future<?>> bound = new ArrayList<>();
-    bound.add(bind(Addresses.Jobs.SUBMIT, m -> submit(m)));
-    bound.add(bind(Addresses.Jobs.GET, m -> engine.get(id(m.body()), waitMs(m.body())).map(Job::toJson)));
-    bound.add(bind(Addresses.Jobs.CANCEL, m -> authorized(m, engine::cancel)));
-    bound.add(bind(Addresses.Jobs.RETRY, m -> authorized(m, engine::retry)));
-    bound.add(bind(Addresses.Jobs.LIST, m -> Future.succeededFuture(list(m.body()))));
-    bound.add(bind(Addresses.Jobs.BATCH, this::batch));
-    bound.add(bind(Addresses.Jobs.QUEUES, m -> Future.succeededFuture(engine.queueStats())));
-    vertx.eventBus().<JsonObject>localConsumer(Addresses.Jobs.REPLAY, m -> replay(m.body()));
-    return engine.start().compose(v -> Future.all(bound)).<Void>mapEmpty()
-        .onSuccess(v -> LOG.info("jobs engine started: queues {}, store {}", config.queues().keySet(), config.store()));
+  /** Binds the job platform's addresses to {@code engine}: this node now schedules. */
+  private Future<Void> serve(JobEngine engine) {
+    this.engine = engine;
+    List<Future<?>> registered = new ArrayList<>();
+    registered.add(bind(Addresses.Jobs.SUBMIT, m -> submit(m)));
+    registered.add(bind(Addresses.Jobs.GET, m -> engine.get(id(m.body()), waitMs(m.body())).map(Job::toJson)));
+    registered.add(bind(Addresses.Jobs.CANCEL, m -> authorized(m, engine::cancel)));
+    registered.add(bind(Addresses.Jobs.RETRY, m -> authorized(m, engine::retry)));
+    registered.add(bind(Addresses.Jobs.LIST, m -> Future.succeededFuture(list(m.body()))));
+    registered.add(bind(Addresses.Jobs.BATCH, this::batch));
+    registered.add(bind(Addresses.Jobs.QUEUES, m -> Future.succeededFuture(engine.queueStats())));
+    MessageConsumer<JsonObject> replay = vertx.eventBus().consumer(Addresses.Jobs.REPLAY, m -> replay(m.body()));
+    bound.add(replay);
+    registered.add(replay.completion());
+    return Future.all(registered).mapEmpty();
+  }
+
+  /** Unbinds the addresses: this node no longer schedules. */
+  private Future<Void> unserve() {
+    List<Future<Void>> unregistered = new ArrayList<>();
+    bound.forEach(c -> unregistered.add(c.unregister()));
+    bound.clear();
+    engine = null;
+    return Future.join(unregistered).mapEmpty();
   }
 
   private Future<Void> bind(String address, Function<Message<Object>, Future<JsonObject>> operation) {
-    return vertx.eventBus().consumer(address, (Message<Object> message) -> {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, (Message<Object> message) -> {
       Future<JsonObject> result;
       try {
         result = operation.apply(message);
@@ -82,7 +108,9 @@ public final class JobsVerticle extends VerticleBase {
         result = Future.failedFuture(e);
       }
       result.onSuccess(message::reply).onFailure(e -> fail(message, e));
-    }).completion();
+    });
+    bound.add(consumer);
+    return consumer.completion();
   }
 
   private static void fail(Message<Object> message, Throwable error) {
@@ -212,11 +240,15 @@ public final class JobsVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (cluster != null) {
+      return cluster.stop().eventually(() -> webhooks.close());
+    }
     if (engine == null) {
       return Future.succeededFuture();
     }
-    return webhooks.close().eventually(() -> vertx.executeBlocking(() -> {
-      engine.close();
+    JobEngine stopping = engine;
+    return unserve().eventually(() -> webhooks.close()).eventually(() -> vertx.executeBlocking(() -> {
+      stopping.close();
       return null;
     }));
   }

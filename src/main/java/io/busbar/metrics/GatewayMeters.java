@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code busbar_gateway_connections{transport}}: open connections;</li>
  *   <li>{@code busbar_gateway_subscriptions}: event-bus consumers held for clients (bridge registrations and SSE);</li>
+ *   <li>{@code busbar_gateway_subjects}: authenticated subjects holding at least one bridge connection;</li>
  *   <li>{@code busbar_gateway_frames_total{type}}: frames received, by type;</li>
  *   <li>{@code busbar_gateway_errors_total{code}}: errors answered, by code;</li>
  *   <li>{@code busbar_gateway_dropped_total}: messages dropped because a client did not read fast enough.</li>
@@ -30,6 +31,7 @@ public final class GatewayMeters {
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> connections = new ConcurrentHashMap<>();
   private final AtomicLong subscriptions = new AtomicLong();
+  private final AtomicLong subjects = new AtomicLong();
   private final Counter dropped;
   private final Map<String, Counter> frames = new ConcurrentHashMap<>();
   private final Map<ErrorCode, Counter> errors = new ConcurrentHashMap<>();
@@ -44,6 +46,8 @@ public final class GatewayMeters {
       Gauge.builder("busbar.gateway.connections", count, AtomicLong::get).tag("transport", transport)
           .description("Open gateway connections").register(registry);
     }
+    Gauge.builder("busbar.gateway.subjects", subjects, AtomicLong::get)
+        .description("Authenticated subjects holding bridge connections").register(registry);
     dropped = Counter.builder("busbar.gateway.dropped").description("Messages dropped for slow clients")
         .register(registry);
   }
@@ -75,6 +79,16 @@ public final class GatewayMeters {
 
   public void unsubscribed() {
     subscriptions.decrementAndGet();
+  }
+
+  /** A subject opened its first bridge connection on this node. */
+  public void subjectConnected() {
+    subjects.incrementAndGet();
+  }
+
+  /** A subject closed its last bridge connection on this node. */
+  public void subjectDisconnected() {
+    subjects.decrementAndGet();
   }
 
   /** Current consumers held for clients (also exported as a gauge). */

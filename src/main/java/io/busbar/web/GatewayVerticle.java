@@ -2,6 +2,7 @@ package io.busbar.web;
 
 import io.busbar.cluster.ClusterClient;
 import io.busbar.config.BusbarConfig;
+import io.busbar.config.TlsConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.auth.Authenticator;
 import io.busbar.web.auth.Origins;
@@ -44,12 +45,24 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusbarConfig config = BusbarConfig.from(config());
-    // Reading a JWKS file is blocking: build the authenticator on a worker thread.
-    return vertx.executeBlocking(() -> Authenticator.create(vertx, config.auth()))
-        .compose(authenticator -> listen(config, authenticator));
+    // Reading a JWKS file and the TLS files is blocking: do it on worker threads.
+    Future<Authenticator> authenticator = vertx.executeBlocking(() -> Authenticator.create(vertx, config.auth()));
+    Future<HttpServerOptions> serverOptions = vertx.executeBlocking(() -> serverOptions(config));
+    return Future.all(authenticator, serverOptions)
+        .compose(v -> listen(config, authenticator.result(), serverOptions.result()));
   }
 
-  private Future<?> listen(BusbarConfig config, Authenticator authenticator) {
+  /** The server's options: the port, the WebSocket size limits and TLS; blocking (reads the TLS files). */
+  private HttpServerOptions serverOptions(BusbarConfig config) {
+    // Frames over the bridge's limit get an err frame; only far larger ones are cut by the WebSocket layer itself.
+    int hardLimit = Math.max(config.bridge().maxFrameBytes() * 4, 256 * 1024);
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
+        .setMaxWebSocketMessageSize(hardLimit).setMaxWebSocketFrameSize(hardLimit);
+    TlsConfig tls = config.http().tls();
+    return tls.enabled() ? options.setSsl(true).setKeyCertOptions(tls.keyCertOptions(vertx)) : options;
+  }
+
+  private Future<?> listen(BusbarConfig config, Authenticator authenticator, HttpServerOptions options) {
     Permissions permissions = Permissions.from(config.bridge());
     GatewayMeters meters = GatewayMeters.get();
     Router router = Router.router(vertx);
@@ -75,13 +88,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/api").handler(ctx -> ctx.json(index()));
     new DashboardPage().mount(router);
 
-    // Frames over the bridge's limit get an err frame; only far larger ones are cut by the WebSocket layer itself.
-    int hardLimit = Math.max(config.bridge().maxFrameBytes() * 4, 256 * 1024);
-    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
-        .setMaxWebSocketMessageSize(hardLimit).setMaxWebSocketFrameSize(hardLimit);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(server -> {
       vertx.sharedData().getLocalMap(NODE_MAP).put(HTTP_PORT, server.actualPort());
-      LOG.info("Busbar gateway listening on http://{}:{}", config.http().host(), server.actualPort());
+      LOG.info("Busbar gateway listening on {}://{}:{}", options.isSsl() ? "https" : "http", config.http().host(),
+          server.actualPort());
     });
   }
 

@@ -119,7 +119,8 @@ class JobsHttpTest {
 
   @Test
   void eventsStreamFromTheCurrentStateToTheFinalOne() {
-    String id = post("/api/jobs", "{\"type\":\"sleep\",\"payload\":{\"ms\":300,\"steps\":3}}").bodyAsJsonObject()
+    // Long enough that progress is still to come once the stream is open, even on a loaded machine.
+    String id = post("/api/jobs", "{\"type\":\"sleep\",\"payload\":{\"ms\":1500,\"steps\":5}}").bodyAsJsonObject()
         .getString("id");
     HttpClient client = jobs.node().vertx().createHttpClient();
     try {
@@ -131,7 +132,7 @@ class JobsHttpTest {
 
       Poll.until("the stream to end", Duration.ofSeconds(10), () -> ended[0]);
       assertThat(stream.toString()).contains("event: progress").contains("event: succeeded")
-          .contains("\"sleptMs\":300");
+          .contains("\"sleptMs\":1500");
     } finally {
       Await.result(client.close());
     }

@@ -19,6 +19,10 @@ class RecoveryTest {
     JsonObject json = new JsonObject().put("id", id).put("type", "echo").put("queue", queue).put("state", state.wire())
         .put("payload", id).put("maxAttempts", 3).put("attempts", attempts).put("createdAt", runAt - 10)
         .put("runAt", runAt).put("resultTtlMs", 60_000).put("eventsAddress", "jobs.events." + id);
+    if (state.isFinal()) {
+      // A finished job has its finish time; without one it would expire at the engine's first sweep (1 s).
+      json.put("finishedAt", runAt);
+    }
     return Job.fromJson(json);
   }
 

@@ -2,6 +2,7 @@ package io.busbar.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.busbar.jobs.JobReceipt;
 import io.busbar.testsupport.JobsFixture;
 import io.busbar.testsupport.Poll;
 import io.vertx.core.json.JsonObject;
@@ -67,6 +68,25 @@ class SchedulingTest {
     awaitAll(ids);
 
     assertThat(jobs.handlers().order("prio")).containsExactly("p5#1", "p5#3", "p3#2", "p1#0", "p0#4", "p-2#5");
+  }
+
+  @Test
+  void aJobThatJumpsAheadOnAPriorityQueueIsToldTheShorterWait() {
+    jobs.blockQueue("prio", "prio-eta");
+    List<JobReceipt> low = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      low.add(jobs.submit(JobsFixture.record("prio-eta", "low" + i).put("queue", "prio").put("priority", 0)
+          .put("costMs", 100)));
+    }
+    JobReceipt high = jobs.submit(JobsFixture.record("prio-eta", "high").put("queue", "prio").put("priority", 9)
+        .put("costMs", 100));
+
+    assertThat(low).extracting(JobReceipt::position).containsExactly(0, 1, 2, 3);
+    assertThat(high.position()).isZero();
+    assertThat(high.etaMs()).isLessThan(low.get(3).etaMs()).isEqualTo(low.get(0).etaMs());
+    jobs.handlers().open("prio-eta");
+    awaitAll(List.of(high.id()));
+    low.forEach(r -> jobs.awaitFinal(r.id()));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -49,10 +50,40 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   public static BridgeClient connect(Vertx vertx, int port) {
-    WebSocketClient client = vertx.createWebSocketClient();
-    WebSocket ws = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/eventbus/websocket")));
-    return new BridgeClient(client, ws);
+    return connect(vertx, new WebSocketClientOptions(), new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(port).setURI("/eventbus/websocket"));
+  }
+
+  /** Connects with the given client options (e.g. TLS) and handshake (e.g. a URI with an access token). */
+  public static BridgeClient connect(Vertx vertx, WebSocketClientOptions clientOptions,
+      WebSocketConnectOptions handshake) {
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
+    try {
+      return new BridgeClient(client, Await.result(client.connect(handshake)));
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a SockJS session over its WebSocket transport ({@code /eventbus/<server>/<session>/websocket}) and
+   * collects every text message SockJS sends ({@code o}, {@code a[...]}, {@code c[...]}) into {@code messages}, from
+   * the first one: the handler is set as the handshake completes, before any frame is read.
+   */
+  public static WebSocket connectSockJs(WebSocketClient client, WebSocketConnectOptions handshake,
+      List<String> messages) {
+    return Await.result(client.connect(handshake).andThen(ar -> {
+      if (ar.succeeded()) {
+        ar.result().textMessageHandler(messages::add);
+      }
+    }));
+  }
+
+  /** Connects with its own client options (e.g. a small receive buffer, so that a paused client backs up sooner). */
+  public static BridgeClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    return connect(vertx, options, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/websocket"));
   }
 
   /** Sends one frame as a text message. */

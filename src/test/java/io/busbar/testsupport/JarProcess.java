@@ -26,13 +26,15 @@ import java.util.regex.Pattern;
  */
 public final class JarProcess implements AutoCloseable {
 
-  private static final Pattern LISTENING = Pattern.compile("Busbar gateway listening on http://[^:]+:(\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("Busbar gateway listening on https?://[^:]+:(\\d+)");
 
   private final Process process;
+  private final Path ownDataDir;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
-  private JarProcess(Process process) {
+  private JarProcess(Process process, Path ownDataDir) {
     this.process = process;
+    this.ownDataDir = ownDataDir;
     Thread reader = new Thread(this::readOutput, "jar-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
@@ -74,17 +76,19 @@ public final class JarProcess implements AutoCloseable {
     command.addAll(main);
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Path ownDataDir = null;
     if (!env.containsKey("BUSBAR_JOBS_DATA_DIR")) {
-      // Each run gets a store of its own, so that no test recovers another's jobs.
+      // Each run gets a store of its own, so that no test recovers another's jobs; removed on close.
       try {
-        builder.environment().put("BUSBAR_JOBS_DATA_DIR", Files.createTempDirectory("busbar-data").toString());
+        ownDataDir = Files.createTempDirectory("busbar-data");
+        builder.environment().put("BUSBAR_JOBS_DATA_DIR", ownDataDir.toString());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     builder.environment().putAll(env);
     try {
-      return new JarProcess(builder.start());
+      return new JarProcess(builder.start(), ownDataDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -196,6 +200,17 @@ public final class JarProcess implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (ownDataDir != null && !process.isAlive()) {
+      deleteTree(ownDataDir);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // A temporary directory left behind is not worth failing a test for.
     }
   }
 }

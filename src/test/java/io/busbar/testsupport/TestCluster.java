@@ -12,6 +12,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Real Busbar nodes forming a real Hazelcast cluster in the test JVM, each built the way the launcher builds one
@@ -54,7 +55,7 @@ public final class TestCluster implements AutoCloseable {
   public List<TestNode> start(JsonObject... overrides) {
     List<Future<TestNode>> starting = new ArrayList<>();
     for (JsonObject override : overrides) {
-      starting.add(startNode(override));
+      starting.add(startNode(override, vertx -> { }));
     }
     List<TestNode> started = new ArrayList<>();
     for (Future<TestNode> node : starting) {
@@ -66,7 +67,29 @@ public final class TestCluster implements AutoCloseable {
     return started;
   }
 
-  private Future<TestNode> startNode(JsonObject overrides) {
+  /** Starts one node that joins the cluster, with the test configuration and {@code overrides}. */
+  public TestNode join(JsonObject overrides) {
+    return join(overrides, vertx -> { });
+  }
+
+  /** Like {@link #join(JsonObject)}, calling {@code prepare} on the joined Vert.x before Busbar deploys. */
+  public TestNode join(JsonObject overrides, Consumer<Vertx> prepare) {
+    TestNode node = Await.result(startNode(overrides, prepare));
+    synchronized (nodes) {
+      nodes.add(node);
+    }
+    return node;
+  }
+
+  /** Stops a node the way SIGTERM does (undeploys, then leaves the cluster). */
+  public void leave(TestNode node) {
+    synchronized (nodes) {
+      nodes.remove(node);
+    }
+    node.close();
+  }
+
+  private Future<TestNode> startNode(JsonObject overrides, Consumer<Vertx> prepare) {
     JsonObject config = overrides.copy();
     JsonObject cluster = clusterSection().mergeIn(config.getJsonObject("cluster", new JsonObject()), true);
     config.put("cluster", cluster);
@@ -75,7 +98,12 @@ public final class TestCluster implements AutoCloseable {
     VertxOptions options = TestNode.options();
     HazelcastSetup.applyTo(options.getEventBusOptions(), settings, hazelcast);
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
-        .compose(vertx -> TestNode.deploy(vertx, config));
+        .compose(vertx -> {
+          prepare.accept(vertx);
+          // A node that fails to start leaves the cluster before the failure is reported.
+          return TestNode.deploy(vertx, config)
+              .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+        });
   }
 
   /** Closes the nodes, newest first. */

@@ -30,9 +30,18 @@ public final class TestNode implements AutoCloseable {
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
   }
 
-  /** Starts a node with the test configuration and {@code overrides} deep-merged over it. */
+  /**
+   * Starts a node with the test configuration and {@code overrides} deep-merged over it. When it fails to start,
+   * its Vert.x instance is closed and the failure rethrown.
+   */
   public static TestNode start(JsonObject overrides) {
-    return Await.result(deploy(newVertx(), overrides));
+    Vertx vertx = newVertx();
+    try {
+      return Await.result(deploy(vertx, overrides));
+    } catch (RuntimeException | AssertionError e) {
+      Await.result(vertx.close());
+      throw e;
+    }
   }
 
   /**

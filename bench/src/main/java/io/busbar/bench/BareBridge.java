@@ -17,9 +17,11 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
  * that permits inbound {@value #ECHO_ADDRESS} only, plus an event-bus consumer on that address which
  * replies with the received body unchanged. No metrics, no bridge-event hook, no auth.
  *
- * <p>Usage: {@code java -cp <bench classpath> io.busbar.bench.BareBridge <port> [instances]}.
+ * <p>Usage: {@code java -cp <bench classpath> io.busbar.bench.BareBridge <port> [instances [addressRegex]]}.
  * {@code instances} (default 1) is the number of verticle instances, i.e. event loops serving HTTP.
- * Prints {@code READY <port>} on stdout once every instance listens.
+ * {@code addressRegex}, when given, is also permitted both inbound and outbound (clients may publish to and register
+ * on it; the hardening benchmark uses {@code bench\..+}). Prints {@code READY <port>} on stdout once every instance
+ * listens.
  */
 public final class BareBridge extends VerticleBase {
 
@@ -27,9 +29,11 @@ public final class BareBridge extends VerticleBase {
   public static final String ECHO_ADDRESS = "demo.echo";
 
   private final int port;
+  private final String openRegex;
 
-  BareBridge(int port) {
+  BareBridge(int port, String openRegex) {
     this.port = port;
+    this.openRegex = openRegex;
   }
 
   public static void main(String[] args) {
@@ -39,8 +43,9 @@ public final class BareBridge extends VerticleBase {
     }
     int port = Integer.parseInt(args[0]);
     int instances = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    String openRegex = args.length > 2 ? args[2] : null;
     Vertx vertx = Vertx.vertx();
-    vertx.deployVerticle(() -> new BareBridge(port), new DeploymentOptions().setInstances(instances))
+    vertx.deployVerticle(() -> new BareBridge(port, openRegex), new DeploymentOptions().setInstances(instances))
       .onSuccess(id -> System.out.println("READY " + port))
       .onFailure(BareBridge::exitOnFailure);
   }
@@ -50,6 +55,10 @@ public final class BareBridge extends VerticleBase {
     MessageConsumer<Object> echo = vertx.eventBus().consumer(ECHO_ADDRESS, BareBridge::echo);
     SockJSBridgeOptions options = new SockJSBridgeOptions()
       .addInboundPermitted(new PermittedOptions().setAddress(ECHO_ADDRESS));
+    if (openRegex != null) {
+      options.addInboundPermitted(new PermittedOptions().setAddressRegex(openRegex))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(openRegex));
+    }
     Router router = Router.router(vertx);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options));
     Future<HttpServer> listening = vertx.createHttpServer().requestHandler(router).listen(port);

@@ -1,5 +1,6 @@
 package io.busbar.bench;
 
+import io.busbar.bench.common.ServerProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -20,8 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -47,13 +46,14 @@ public final class ClusterBench {
   private final BenchConfig config;
   private final int nodes;
   private final int formationRounds;
-  private final List<ServerProcess> started = new CopyOnWriteArrayList<>();
+  private final ClusterNodes servers;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private ClusterBench(BenchConfig config, int nodes, int formationRounds) {
     this.config = config;
     this.nodes = nodes;
     this.formationRounds = formationRounds;
+    this.servers = new ClusterNodes(config);
   }
 
   public static void main(String[] args) {
@@ -84,7 +84,6 @@ public final class ClusterBench {
   }
 
   private int runAndReport() {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(ServerProcess::kill), "bench-kill-servers"));
     Vertx vertx = Vertx.vertx();
     try {
       if (!Files.isRegularFile(config.busbarJar())) {
@@ -106,7 +105,7 @@ public final class ClusterBench {
       e.printStackTrace(System.err);
       return 1;
     } finally {
-      stopAll();
+      servers.stopAll();
       try {
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (TimeoutException | RuntimeException e) {
@@ -117,7 +116,7 @@ public final class ClusterBench {
 
   // ---- formation ----------------------------------------------------------------------------------------------
 
-  private JsonObject formation() throws InterruptedException {
+  private JsonObject formation() throws IOException, InterruptedException {
     List<Long> alone = new ArrayList<>();
     List<List<Long>> joinReady = new ArrayList<>();
     List<List<Long>> joinSeen = new ArrayList<>();
@@ -130,18 +129,17 @@ public final class ClusterBench {
     }
     for (int round = 1; round <= formationRounds; round++) {
       long t0 = System.nanoTime();
-      ServerProcess single = track(ServerProcess.startBusbar(config, "alone-" + round, Map.of()));
+      ServerProcess single = servers.start("alone-" + round, Map.of(), false);
       single.awaitReady(config.readyTimeout());
       alone.add(millisSince(t0));
-      stopAll();
+      servers.stopAll();
 
-      Map<String, String> env = clusterEnv("form-" + round);
+      Map<String, String> env = ClusterNodes.clusterEnv("form-" + round);
       ServerProcess first = null;
       for (int k = 0; k < nodes; k++) {
         long launched = System.nanoTime();
         LocalTime launchedAt = LocalTime.now();
-        ServerProcess node = track(ServerProcess.startBusbar(config, "join-" + round + "-n" + (k + 1),
-            named(env, "n" + (k + 1)), "-cluster"));
+        ServerProcess node = servers.start("join-" + round + "-n" + (k + 1), named(env, "n" + (k + 1)), true);
         node.awaitReady(config.readyTimeout());
         joinReady.get(k).add(millisSince(launched));
         first = first == null ? node : first;
@@ -151,14 +149,13 @@ public final class ClusterBench {
         progress(String.format(Locale.ROOT, "round %d: node %d ready after %d ms, seen by n1 after %d ms", round, k + 1,
             joinReady.get(k).get(round - 1), joinSeen.get(k).get(round - 1)));
       }
-      stopAll();
+      servers.stopAll();
 
-      Map<String, String> together = clusterEnv("together-" + round);
+      Map<String, String> together = ClusterNodes.clusterEnv("together-" + round);
       long launched = System.nanoTime();
       List<ServerProcess> all = new ArrayList<>();
       for (int k = 0; k < nodes; k++) {
-        all.add(track(ServerProcess.startBusbar(config, "together-" + round + "-n" + (k + 1),
-            named(together, "n" + (k + 1)), "-cluster")));
+        all.add(servers.start("together-" + round + "-n" + (k + 1), named(together, "n" + (k + 1)), true));
       }
       for (ServerProcess node : all) {
         node.awaitReady(config.readyTimeout());
@@ -169,7 +166,7 @@ public final class ClusterBench {
       progress(String.format(Locale.ROOT, "round %d: %d nodes launched together: all ready after %d ms, one cluster"
           + " after %d ms (alone: %d ms)", round, nodes, togetherReady.get(round - 1), togetherFormed.get(round - 1),
           alone.get(round - 1)));
-      stopAll();
+      servers.stopAll();
     }
     return new JsonObject().put("unit", "milliseconds from launching the JVM(s)")
         .put("alone", FormationStats.of(alone))
@@ -203,14 +200,12 @@ public final class ClusterBench {
 
   // ---- request/reply ------------------------------------------------------------------------------------------
 
-  private List<Comparison> requestReply(Vertx vertx) throws InterruptedException, TimeoutException {
+  private List<Comparison> requestReply(Vertx vertx) throws IOException, InterruptedException, TimeoutException {
     progress("request/reply: a single node against a gateway node in front of a worker node");
-    ServerProcess single = track(ServerProcess.startBusbar(config, "single", Map.of()));
-    Map<String, String> env = clusterEnv("rr");
-    ServerProcess worker = track(ServerProcess.startBusbar(config, "worker", roles(named(env, "worker"), "worker"),
-        "-cluster"));
-    ServerProcess gateway = track(ServerProcess.startBusbar(config, "cross-node",
-        roles(named(env, "gateway"), "gateway"), "-cluster"));
+    ServerProcess single = servers.start("single", Map.of(), false);
+    Map<String, String> env = ClusterNodes.clusterEnv("rr");
+    ServerProcess worker = servers.start("worker", roles(named(env, "worker"), "worker"), true);
+    ServerProcess gateway = servers.start("cross-node", roles(named(env, "gateway"), "gateway"), true);
     single.awaitReady(config.readyTimeout());
     gateway.awaitReady(config.readyTimeout());
     awaitMembers(gateway, 2);
@@ -285,17 +280,6 @@ public final class ClusterBench {
 
   // ---- helpers ------------------------------------------------------------------------------------------------
 
-  /** A cluster of its own: a random name and a random block of ten Hazelcast ports below the ephemeral range. */
-  private static Map<String, String> clusterEnv(String label) {
-    int base = 20_000 + ThreadLocalRandom.current().nextInt(1_200) * 10;
-    Map<String, String> env = new HashMap<>();
-    env.put("BUSBAR_CLUSTER_NAME", "bench-" + label + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
-    env.put("BUSBAR_CLUSTER_PORT", Integer.toString(base));
-    env.put("BUSBAR_CLUSTER_MEMBERS", "127.0.0.1:" + base + "-" + (base + 9));
-    env.put("BUSBAR_HTTP_HOST", "127.0.0.1");
-    return env;
-  }
-
   private static Map<String, String> named(Map<String, String> env, String name) {
     Map<String, String> copy = new HashMap<>(env);
     copy.put("BUSBAR_NODE_NAME", name);
@@ -306,19 +290,6 @@ public final class ClusterBench {
     Map<String, String> copy = new HashMap<>(env);
     copy.put("BUSBAR_ROLES", roles);
     return copy;
-  }
-
-  private ServerProcess track(ServerProcess server) {
-    started.add(server);
-    return server;
-  }
-
-  private void stopAll() {
-    List<ServerProcess> all = new ArrayList<>(started);
-    started.clear();
-    for (int i = all.size() - 1; i >= 0; i--) {
-      all.get(i).close();
-    }
   }
 
   private static long millisSince(long nanos) {

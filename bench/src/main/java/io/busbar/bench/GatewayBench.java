@@ -1,8 +1,10 @@
 package io.busbar.bench;
 
+import io.busbar.bench.common.ServerProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,10 +85,10 @@ public final class GatewayBench {
         + " (build it with: mvn -f " + config.busbarDir().resolve("pom.xml") + " -DskipTests package)");
     }
     progress("starting servers (logs in " + config.logsDir() + ")");
-    ServerProcess bare = track(ServerProcess.startBare(config, "bare"));
+    ServerProcess bare = track(startBare("bare"));
     ServerProcess candidate = track(BenchConfig.SUT_BUSBAR.equals(config.sut())
-      ? ServerProcess.startBusbar(config, config.sutLabel())
-      : ServerProcess.startBare(config, config.sutLabel()));
+      ? startBusbar(config.sutLabel())
+      : startBare(config.sutLabel()));
     bare.awaitReady(config.readyTimeout());
     candidate.awaitReady(config.readyTimeout());
     progress("ready: bare on port " + bare.port() + ", " + candidate.label() + " on port " + candidate.port());
@@ -149,6 +151,25 @@ public final class GatewayBench {
       scenario.name(), round, server.label(), result.requestsPerSecond(), result.percentileMicros(50),
       result.percentileMicros(99), result.errors(), result.frameKind()));
     return result;
+  }
+
+  /**
+   * Busbar from {@code config.busbarDir()} (it reads {@code conf/} and {@code verticles/}) on a free loopback port.
+   * One benchmark connection carries tens of thousands of frames a second; Busbar's per-connection rate limit (10,000/s
+   * by default) would throttle it by design, and the bare bridge has none, so it is off. Jobs are not measured: their
+   * store is in memory so each run starts clean.
+   */
+  private ServerProcess startBusbar(String label) throws IOException {
+    return ServerProcess.busbar(config.busbarDir(), config.busbarJar()).label(label).logsDir(config.logsDir())
+      .jvmFlags(config.jvmFlags()).env("BUSBAR_BRIDGE_RATE_PER_SECOND", "0").env("BUSBAR_JOBS_STORE", "memory")
+      .start();
+  }
+
+  /** {@link BareBridge} with this JVM's class path, ready when {@code GET /eventbus/info} answers. */
+  private ServerProcess startBare(String label) throws IOException {
+    return ServerProcess.javaMain(BareBridge.class.getName(), "/eventbus/info", "{port}",
+        Integer.toString(config.bareInstances())).label(label).logsDir(config.logsDir())
+      .jvmFlags(config.jvmFlags()).start();
   }
 
   private ServerProcess track(ServerProcess server) {

@@ -1,5 +1,6 @@
 package io.busbar.bench;
 
+import io.busbar.bench.common.ServerProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
 package io.busbar.bench;
 
+import io.busbar.bench.common.ServerProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -100,7 +101,7 @@ final class Report {
       return null;
     }
     JsonObject jar = new JsonObject().put("path", config.busbarJar().toString());
-    Path measured = ServerProcess.busbarCopy(config);
+    Path measured = ServerProcess.busbarCopy(config.logsDir());
     try {
       jar.put("bytes", Files.size(measured)).put("modified", Files.getLastModifiedTime(measured).toString());
     } catch (IOException e) {

@@ -6,7 +6,6 @@ import io.busbar.config.JobsConfig;
 import io.busbar.config.QueueConfig;
 import io.busbar.jobs.InvalidJobException;
 import io.busbar.jobs.Job;
-import io.busbar.jobs.JobHandler;
 import io.busbar.jobs.JobHandlers;
 import io.busbar.jobs.JobReceipt;
 import io.busbar.jobs.JobSpec;
@@ -28,8 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * back to that context. Writes go through the {@link StoreWriter}; a submission is answered only once its job is in
  * the store.
  */
-public final class JobEngine {
+public final class JobEngine implements AttemptListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
   private static final String JOBS = "jobs";
@@ -50,13 +49,14 @@ public final class JobEngine {
   private final Vertx vertx;
   private final Context context;
   private final JobsConfig config;
-  private final JobHandlers handlers;
   private final JobEvents events;
-  private final Map<String, JobPool> pools = new LinkedHashMap<>();
+  private final Workers workers;
+  private final boolean storeRunning;
+  private long leaseFloor;
   private final Map<String, QueueRuntime> queues = new LinkedHashMap<>();
   private final Map<String, Job> jobs = new HashMap<>();
   private final Map<String, String> idempotency = new HashMap<>();
-  private final Map<String, Attempt> running = new HashMap<>();
+  private final Map<String, Long> timeouts = new HashMap<>();
   private final Map<String, List<Promise<Job>>> waiters = new HashMap<>();
   private final ServiceTimeEstimator estimates = ServiceTimeEstimator.withHalfLife(50);
   private final Expiry expiry = new Expiry();
@@ -68,27 +68,49 @@ public final class JobEngine {
   private long dueTimerAt = Long.MAX_VALUE;
   private boolean closed;
 
-  public JobEngine(Vertx vertx, Context context, JobsConfig config, JobStore store, JobHandlers handlers,
-      JobEvents events) {
+  /**
+   * An engine whose attempts run on this node's pools; a job running when the node stopped runs again.
+   */
+  public static JobEngine local(Vertx vertx, Context context, JobsConfig config, JobStore store,
+      JobHandlers handlers, JobEvents events, JobMeters meters) {
+    return new JobEngine(vertx, context, config, store, events, listener -> {
+      LocalRunner runner = new LocalRunner(vertx, context, config.pools(), handlers, config.progressIntervalMs(),
+          listener);
+      if (meters != null) {
+        runner.registerMeters(meters);
+      }
+      return new LocalWorkers(runner);
+    }, false, 0);
+  }
+
+  /**
+   * @param workers makes the workers that run the attempts, given the engine as their listener
+   * @param storeRunning whether a started attempt is written to the store (so that a successor scheduler can adopt
+   *     it while its worker lives on)
+   * @param leaseFloor the least lease a started attempt gets: a scheduler that takes over from another starts
+   *     above every lease its predecessor can have given
+   */
+  public JobEngine(Vertx vertx, Context context, JobsConfig config, JobStore store, JobEvents events,
+      Function<AttemptListener, Workers> workers, boolean storeRunning, long leaseFloor) {
     this.vertx = vertx;
     this.context = context;
     this.config = config;
-    this.handlers = handlers;
     this.events = events;
     this.store = store;
+    this.storeRunning = storeRunning;
+    this.leaseFloor = leaseFloor;
     this.writer = new StoreWriter(store, context);
-    config.pools().forEach((name, pool) -> pools.put(name, new JobPool(pool)));
+    this.workers = workers.apply(this);
     for (QueueConfig queue : config.queues().values()) {
-      queues.put(queue.name(), new QueueRuntime(queue, pools.get(queue.pool()), System::currentTimeMillis));
+      queues.put(queue.name(), new QueueRuntime(queue, this.workers.pool(queue.pool()), System::currentTimeMillis));
     }
     events.lookup(jobs::get);
   }
 
-  /** Exports the queues' and pools' live measurements as gauges. */
+  /** Exports the queues' live measurements as gauges. */
   public void registerMeters(JobMeters meters) {
     queues.values().forEach(q -> meters.registerQueue(q.name(), q::waitingCount, q::runningCount, q::arrivalRate,
         q::completionRate, () -> nanToZero(q.serviceRate()), q::utilisation, () -> q.modelWaitMs() / 1000));
-    pools.values().forEach(p -> meters.registerPool(p.name(), p::limit, p::busy, p::threads));
   }
 
   private static double nanToZero(double value) {
@@ -114,8 +136,11 @@ public final class JobEngine {
   private void recover(List<JsonObject> records) {
     int waiting = 0;
     Map<String, List<Job>> batchMembers = new HashMap<>();
-    for (JsonObject record : records) {
-      Job job = Job.fromJson(record);
+    List<Job> recovered = new ArrayList<>();
+    records.forEach(r -> recovered.add(Job.fromJson(r)));
+    // Arrival order, so that a FCFS queue comes back in the order its jobs were accepted.
+    recovered.sort((a, b) -> Long.compare(a.createdAt(), b.createdAt()));
+    for (Job job : recovered) {
       QueueRuntime queue = queues.get(job.queue());
       if (queue == null || job.state() == null) {
         LOG.warn("stored job {} is left in the store: its queue \"{}\" is not declared", job.id(), job.queue());
@@ -128,8 +153,15 @@ public final class JobEngine {
       if (job.batchId() != null) {
         batchMembers.computeIfAbsent(job.batchId(), b -> new ArrayList<>()).add(job);
       }
+      leaseFloor = Math.max(leaseFloor, job.lease() + 1);
       if (job.state().isFinal()) {
         expiry.add(job);
+      } else if (job.state() == JobState.RUNNING) {
+        // Stored only by a clustered scheduler: the attempt may live on in a worker node; the workers adopt it or
+        // report it lost.
+        queue.countRunning(1);
+        armTimeout(job);
+        workers.adopt(job.id(), job.lease(), queue.config().pool());
       } else {
         queue.countWaiting(1);
         enqueue(queue, job);
@@ -138,7 +170,7 @@ public final class JobEngine {
     }
     batchMembers.forEach(events::recoveredBatch);
     LOG.info("recovered {} jobs, {} of them to run (again), from the {} store", records.size(), waiting,
-        config.store());
+        store.kind());
   }
 
   // ---------------------------------------------------------------------------------------------- operations
@@ -195,9 +227,9 @@ public final class JobEngine {
       throw new InvalidJobException("queue", "no queue \"" + spec.queue() + "\" (queues: "
           + String.join(", ", queues.keySet()) + ")");
     }
-    if (handlers.get(spec.type()) == null) {
+    if (!workers.types().contains(spec.type())) {
       throw new InvalidJobException("type", "no handler for job type \"" + spec.type() + "\" (registered: "
-          + String.join(", ", handlers.types()) + ")");
+          + String.join(", ", workers.types()) + ")");
     }
     if (queue.waitingCount() + count > queue.config().maxQueued()) {
       long retryAfter = Math.max(1_000, queue.etaMs(queue.waitingCount(), costOf(spec.type(), spec.costMs())));
@@ -212,15 +244,18 @@ public final class JobEngine {
     long now = System.currentTimeMillis();
     String id = UUID.randomUUID().toString();
     double cost = costOf(spec.type(), spec.costMs());
-    long eta = spec.delayMs() + queue.etaMs(queue.readyCount(), cost);
-    Job job = spec.toJob(id, now, eta, batchId, batchIndex);
+    Job queued = spec.toJob(id, now, 0, batchId, batchIndex);
+    queue.arrived();
+    queue.countWaiting(1);
+    enqueue(queue, queued);
+    // The jobs ahead of it: where it landed in its queue's order (a priority or sjf queue puts it before the
+    // lower-ranked ones), or, while it waits for its run-at time, every ready job.
+    int ahead = queued.runAt() > now ? queue.readyCount() : queue.position(id);
+    Job job = queued.toBuilder().predictedWaitMs(spec.delayMs() + queue.etaMs(ahead, cost)).build();
     jobs.put(id, job);
     if (job.idempotencyKey() != null) {
       idempotency.put(job.idempotencyKey(), id);
     }
-    queue.arrived();
-    queue.countWaiting(1);
-    enqueue(queue, job);
     events.accepted(job);
     dispatchSoon();
     return job;
@@ -264,11 +299,7 @@ public final class JobEngine {
     }
     QueueRuntime queue = queues.get(job.queue());
     if (job.state() == JobState.RUNNING) {
-      Attempt attempt = running.remove(id);
-      if (attempt != null) {
-        vertx.cancelTimer(attempt.timeoutTimer());
-        attempt.cancel();
-      }
+      stopAttempt(job);
       queue.countRunning(-1);
     } else {
       queue.removeReady(id);
@@ -316,8 +347,8 @@ public final class JobEngine {
   public JsonObject queueStats() {
     JsonArray list = new JsonArray();
     queues.values().forEach(q -> list.add(q.stats()));
-    return new JsonObject().put("queues", list).put("store", config.store()).put("durability", store.durability())
-        .put("handlers", new JsonArray(handlers.types()));
+    return new JsonObject().put("queues", list).put("store", store.kind()).put("durability", store.durability())
+        .put("handlers", new JsonArray(new ArrayList<>(workers.types()))).put("workers", workers.nodes());
   }
 
   /** Publishes a job's current state again, for a client that (re)registered on its events address. */
@@ -377,7 +408,11 @@ public final class JobEngine {
       for (int i = 0; i < order.size(); i++) {
         int index = (dispatchCursor + i) % order.size();
         QueueRuntime queue = order.get(index);
-        if (!queue.pool().hasSlot() || queue.readyCount() == 0 || rateLimited.contains(queue)) {
+        if (queue.readyCount() == 0 || rateLimited.contains(queue)) {
+          continue;
+        }
+        Job next = jobs.get(queue.peekReady());
+        if (next != null && !workers.hasSlot(queue.config().pool(), next.type())) {
           continue;
         }
         if (!queue.takeToken()) {
@@ -399,96 +434,118 @@ public final class JobEngine {
   }
 
   private void start(QueueRuntime queue, Job job, long now) {
-    JobHandler handler = handlers.get(job.type());
     int attemptNo = job.attempts() + 1;
-    Job started = job.toBuilder().state(JobState.RUNNING).attempts(attemptNo).startedAt(now).lease(job.lease() + 1)
+    long lease = Math.max(job.lease() + 1, leaseFloor);
+    Job started = job.toBuilder().state(JobState.RUNNING).attempts(attemptNo).startedAt(now).lease(lease)
         .progress(0, null).build();
     jobs.put(job.id(), started);
     queue.countWaiting(-1);
     queue.countRunning(1);
     long waited = started.waitedMs();
     queue.started(waited);
-    queue.pool().observeWait(waited);
+    workers.observeWait(queue.config().pool(), waited);
     events.started(started, attemptNo == 1 ? waited : -1);
-    // Not written: after a crash a stored job runs again whether it was queued or running, so the store only needs
-    // the states a job waits or ends in. That saves a third of the writes.
-    if (handler == null) {
-      queue.countRunning(-1);
-      attemptFailed(started, JobState.FAILED, "no_handler", "no handler for job type \"" + job.type() + "\"");
-      return;
+    if (storeRunning) {
+      writer.put(JOBS, started.toJson());
     }
+    // Otherwise not written: after a crash a stored job runs again whether it was queued or running, so the store
+    // only needs the states a job waits or ends in. That saves a third of the writes.
     long deadline = job.timeoutMs() > 0 ? now + job.timeoutMs() : Long.MAX_VALUE;
-    Attempt attempt = new Attempt(job.id(), job.type(), job.payload(), attemptNo, deadline, started.lease(),
-        this::progressReported);
-    running.put(job.id(), attempt);
-    java.util.concurrent.Future<?> future = queue.pool().run(() -> execute(attempt, handler, queue.pool()));
-    long timer = job.timeoutMs() > 0 ? vertx.setTimer(job.timeoutMs(), t -> timedOut(job.id(), started.lease())) : -1;
-    attempt.started(future, timer);
+    armTimeout(started);
+    workers.start(new AttemptOrder(job.id(), job.type(), queue.config().pool(), job.payload(), attemptNo, deadline,
+        lease));
   }
 
-  /** Runs on a pool thread. */
-  private void execute(Attempt attempt, JobHandler handler, JobPool pool) {
-    Object result = null;
-    Throwable error = null;
-    try {
-      result = handler.handle(attempt);
-      if (!isJson(result)) {
-        error = new IllegalStateException("the handler returned a " + result.getClass().getName()
-            + ", not a JSON value");
-      }
-    } catch (Throwable t) {
-      error = t;
+  private void armTimeout(Job running) {
+    if (running.timeoutMs() > 0) {
+      long left = Math.max(1, running.startedAt() + running.timeoutMs() - System.currentTimeMillis());
+      timeouts.put(running.id(), vertx.setTimer(left, t -> timedOut(running.id(), running.lease())));
     }
-    Object value = result;
-    Throwable failure = error;
-    context.runOnContext(v -> ended(attempt, value, failure, pool));
   }
 
-  private static boolean isJson(Object value) {
-    return value == null || value instanceof JsonObject || value instanceof JsonArray || value instanceof String
-        || value instanceof Number || value instanceof Boolean;
-  }
-
-  private void ended(Attempt attempt, Object result, Throwable error, JobPool pool) {
-    pool.released();
-    Job job = jobs.get(attempt.id());
-    if (job == null || job.state() != JobState.RUNNING || job.lease() != attempt.lease()) {
-      dispatch();   // a stale end: the attempt was cancelled or timed out before its thread returned
-      return;
+  /** Forgets a running attempt's timeout and interrupts it. */
+  private void stopAttempt(Job job) {
+    Long timer = timeouts.remove(job.id());
+    if (timer != null) {
+      vertx.cancelTimer(timer);
     }
-    running.remove(attempt.id());
-    vertx.cancelTimer(attempt.timeoutTimer());
+    workers.cancel(job.id(), job.lease());
+  }
+
+  @Override
+  public Future<Void> ended(String id, long lease, Outcome outcome) {
+    Job job = jobs.get(id);
+    if (job == null || job.state() != JobState.RUNNING || job.lease() != lease) {
+      dispatch();   // a stale end: the attempt was cancelled, timed out or lost before it returned
+      return Future.succeededFuture();
+    }
+    Long timer = timeouts.remove(id);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
     QueueRuntime queue = queues.get(job.queue());
     queue.countRunning(-1);
+    if (Outcome.NO_HANDLER.equals(outcome.errorKind())) {
+      Future<Void> stored = attemptFailed(job, JobState.FAILED, Outcome.NO_HANDLER, outcome.errorMessage());
+      dispatch();
+      return stored;
+    }
     long serviceMs = System.currentTimeMillis() - job.startedAt();
     queue.completed(serviceMs);
     estimates.observe(job.type(), serviceMs);
     events.serviced(job, serviceMs);
-    if (error == null) {
-      String message = attempt.latestProgressMessage() != null ? attempt.latestProgressMessage() : job.progressMessage();
-      finish(job.toBuilder().result(result).error(null, null).progress(1, message), JobState.SUCCEEDED);
-    } else if (error instanceof CancellationException || error instanceof InterruptedException) {
-      attemptFailed(job, JobState.FAILED, "failed", "interrupted");
+    Future<Void> stored;
+    if (outcome.isSuccess()) {
+      String message = outcome.progressMessage() != null ? outcome.progressMessage() : job.progressMessage();
+      stored = finish(job.toBuilder().result(outcome.result()).error(null, null).progress(1, message),
+          JobState.SUCCEEDED).mapEmpty();
     } else {
-      attemptFailed(job, JobState.FAILED, "failed", error.getMessage() == null ? error.toString() : error.getMessage());
+      stored = attemptFailed(job, JobState.FAILED, Outcome.FAILED, outcome.errorMessage());
     }
     dispatch();
+    return stored;
+  }
+
+  /**
+   * The attempt's worker is gone without an end: the job waits in its queue again, and the lost attempt does not
+   * count against its attempts (as after a crash of a single node).
+   */
+  @Override
+  public void lost(String id, long lease) {
+    Job job = jobs.get(id);
+    if (job == null || job.state() != JobState.RUNNING || job.lease() != lease) {
+      return;
+    }
+    Long timer = timeouts.remove(id);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+    QueueRuntime queue = queues.get(job.queue());
+    queue.countRunning(-1);
+    Job again = job.toBuilder().state(JobState.QUEUED).attempts(Math.max(0, job.attempts() - 1))
+        .runAt(System.currentTimeMillis()).progress(0, null).build();
+    jobs.put(id, again);
+    queue.countWaiting(1);
+    enqueue(queue, again);
+    events.changed(again);
+    writer.put(JOBS, again.toJson());
+    LOG.info("job {} lost its worker (lease {}); queued again", id, lease);
+    dispatchSoon();
   }
 
   private void timedOut(String id, long lease) {
     Job job = jobs.get(id);
-    Attempt attempt = running.get(id);
-    if (job == null || attempt == null || job.state() != JobState.RUNNING || attempt.lease() != lease) {
+    if (job == null || job.state() != JobState.RUNNING || job.lease() != lease) {
       return;
     }
-    running.remove(id);
-    attempt.cancel();
+    stopAttempt(job);
     queues.get(job.queue()).countRunning(-1);
     attemptFailed(job, JobState.TIMED_OUT, "timed_out", "timed out after " + job.timeoutMs() + " ms");
   }
 
   /** An attempt failed: back in the queue after a backoff while attempts remain, else dead-lettered. */
-  private void attemptFailed(Job job, JobState state, String kind, String message) {
+  /** Completes once the job's new state is stored. */
+  private Future<Void> attemptFailed(Job job, JobState state, String kind, String message) {
     long now = System.currentTimeMillis();
     if (job.attempts() < job.maxAttempts()) {
       long base = Math.min(MAX_BACKOFF_MS, job.backoffMs() << Math.min(30, job.attempts() - 1));
@@ -500,11 +557,10 @@ public final class JobEngine {
       queue.delay(waiting);
       scheduleDue(waiting.runAt());
       events.changed(waiting);
-      writer.put(JOBS, waiting.toJson());
-    } else {
-      events.changed(job.toBuilder().state(state).finishedAt(now).error(kind, message).build());
-      finish(job.toBuilder().error(kind, message), JobState.DEAD_LETTERED);
+      return writer.put(JOBS, waiting.toJson());
     }
+    events.changed(job.toBuilder().state(state).finishedAt(now).error(kind, message).build());
+    return finish(job.toBuilder().error(kind, message), JobState.DEAD_LETTERED).mapEmpty();
   }
 
   private Future<Job> finish(Job.Builder builder, JobState state) {
@@ -520,21 +576,13 @@ public final class JobEngine {
     return writer.put(JOBS, done.toJson()).map(done);
   }
 
-  void progressReported(Attempt attempt) {
-    long interval = config.progressIntervalMs();
-    Runnable flush = () -> context.runOnContext(v -> {
-      attempt.progressTaken();
-      Job job = jobs.get(attempt.id());
-      if (job != null && job.state() == JobState.RUNNING && job.lease() == attempt.lease()) {
-        Job updated = job.toBuilder().progress(attempt.latestProgress(), attempt.latestProgressMessage()).build();
-        jobs.put(job.id(), updated);
-        events.progress(updated);
-      }
-    });
-    if (interval > 0) {
-      vertx.setTimer(interval, t -> flush.run());
-    } else {
-      flush.run();
+  @Override
+  public void progress(String id, long lease, double fraction, String message) {
+    Job job = jobs.get(id);
+    if (job != null && job.state() == JobState.RUNNING && job.lease() == lease) {
+      Job updated = job.toBuilder().progress(fraction, message).build();
+      jobs.put(id, updated);
+      events.progress(updated);
     }
   }
 
@@ -580,9 +628,9 @@ public final class JobEngine {
 
   private void adjustPools() {
     long now = System.currentTimeMillis();
-    Map<JobPool, Boolean> backlog = new HashMap<>();
-    queues.values().forEach(q -> backlog.merge(q.pool(), q.readyCount() > 0, Boolean::logicalOr));
-    backlog.forEach((pool, waiting) -> pool.adjust(now, waiting));
+    Map<String, Boolean> backlog = new HashMap<>();
+    queues.values().forEach(q -> backlog.merge(q.config().pool(), q.readyCount() > 0, Boolean::logicalOr));
+    workers.adjust(now, backlog);
     dispatch();
   }
 
@@ -613,7 +661,7 @@ public final class JobEngine {
   public void close() {
     closed = true;
     timers.forEach(vertx::cancelTimer);
-    pools.values().forEach(JobPool::close);
+    workers.close();
     writer.close();
   }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code idleMs} without a backlog, its threads ending when idle; a virtual pool gives each job a virtual thread
  * (Java 21+). The limit and the busy count belong to the engine's thread; only the executor is shared.
  */
-final class JobPool {
+final class JobPool implements PoolView {
 
   private final JobPoolConfig config;
   private final ExecutorService executor;
@@ -64,7 +64,8 @@ final class JobPool {
     }
   }
 
-  String name() {
+  @Override
+  public String name() {
     return config.name();
   }
 
@@ -125,16 +126,19 @@ final class JobPool {
     limit = newLimit;
   }
 
-  int limit() {
+  @Override
+  public int limit() {
     return limit;
   }
 
-  int busy() {
+  @Override
+  public int busy() {
     return busy;
   }
 
   /** Live threads (for a virtual pool: the jobs running). */
-  int threads() {
+  @Override
+  public int threads() {
     return platform == null ? busy : platform.getPoolSize();
   }
 

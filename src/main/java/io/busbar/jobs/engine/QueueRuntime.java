@@ -26,7 +26,7 @@ final class QueueRuntime {
   }
 
   private final QueueConfig config;
-  private final JobPool pool;
+  private final PoolView pool;
   private final PendingQueue<String> ready;
   private final PriorityQueue<Due> delayed = new PriorityQueue<>((a, b) -> Long.compare(a.runAt(), b.runAt()));
   private final RateMeter arrivals = RateMeter.ofSystemClock(60);
@@ -38,7 +38,7 @@ final class QueueRuntime {
   private double tokens;
   private long tokensAtNanos = System.nanoTime();
 
-  QueueRuntime(QueueConfig config, JobPool pool, LongSupplier clock) {
+  QueueRuntime(QueueConfig config, PoolView pool, LongSupplier clock) {
     this.config = config;
     this.pool = pool;
     this.ready = PendingQueues.create(config.policy(), new SchedConfig(config.maxWaitMs(), config.agingIntervalMs()),
@@ -54,7 +54,7 @@ final class QueueRuntime {
     return config;
   }
 
-  JobPool pool() {
+  PoolView pool() {
     return pool;
   }
 
@@ -112,6 +112,12 @@ final class QueueRuntime {
   Due pollDue(long nowMs) {
     Due next = delayed.peek();
     return next != null && next.runAt() <= nowMs ? delayed.poll() : null;
+  }
+
+  /** The id of the ready job that runs next, left in place, or null. */
+  String peekReady() {
+    var entry = ready.peek();
+    return entry == null ? null : entry.id();
   }
 
   /** The next ready job's id, or null. */
@@ -183,10 +189,10 @@ final class QueueRuntime {
     return Double.isNaN(mean) ? Double.NaN : 1000.0 / Math.max(mean, 0.001);
   }
 
-  /** Utilisation ρ = λ / (c μ), with c the pool's current limit. */
+  /** Utilisation ρ = λ / (c μ), with c the pool's current limit (0 while no worker serves the pool). */
   double utilisation() {
     double mu = serviceRate();
-    return Double.isNaN(mu) ? 0 : arrivalRate() / (pool.limit() * mu);
+    return Double.isNaN(mu) || pool.limit() == 0 ? 0 : arrivalRate() / (pool.limit() * mu);
   }
 
   /** Mean wait of recent jobs, ms, or NaN. */
@@ -194,12 +200,18 @@ final class QueueRuntime {
     return waitMs.count() == 0 ? Double.NaN : waitMs.mean();
   }
 
-  /** Steady-state mean wait predicted by M/M/c (Erlang C) for the measured λ and μ, ms; Infinity when ρ ≥ 1. */
+  /**
+   * Steady-state mean wait predicted by M/M/c (Erlang C) for the measured λ and μ, ms; Infinity when ρ ≥ 1 or no
+   * worker serves the pool.
+   */
   double modelWaitMs() {
     double mu = serviceRate();
     double lambda = arrivalRate();
     if (Double.isNaN(mu) || lambda <= 0) {
       return 0;
+    }
+    if (pool.limit() == 0) {
+      return Double.POSITIVE_INFINITY;
     }
     return QueueModel.meanWait(pool.limit(), lambda, mu) * 1000;
   }
@@ -215,8 +227,10 @@ final class QueueRuntime {
       mean = costMs;
     }
     double mu = 1000.0 / Math.max(mean, 0.001);
-    int busy = Math.min(pool.busy(), pool.limit());
-    return Math.round(QueueModel.conditionalWait(pool.limit(), busy, ahead, mu) * 1000);
+    // While no worker serves the pool (a cluster's workers are away), estimate as if one were back.
+    int servers = Math.max(1, pool.limit());
+    int busy = Math.min(pool.busy(), servers);
+    return Math.round(QueueModel.conditionalWait(servers, busy, ahead, mu) * 1000);
   }
 
   /** Statistics for {@code /api/queues} and the dashboard. */

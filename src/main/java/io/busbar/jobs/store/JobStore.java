@@ -25,6 +25,9 @@ public interface JobStore extends AutoCloseable {
   /** What this store promises, in words, for logs and {@code /api/queues}. */
   String durability();
 
+  /** The store's kind, as {@code /api/queues} names it: {@code mvstore}, {@code memory} or {@code hazelcast}. */
+  String kind();
+
   /** Flushes and releases the store. */
   @Override
   void close();

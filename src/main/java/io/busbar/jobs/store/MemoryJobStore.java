@@ -57,6 +57,11 @@ public final class MemoryJobStore implements JobStore {
   }
 
   @Override
+  public String kind() {
+    return "memory";
+  }
+
+  @Override
   public String durability() {
     return DURABILITY;
   }

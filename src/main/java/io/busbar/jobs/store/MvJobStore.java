@@ -185,6 +185,11 @@ public final class MvJobStore implements JobStore {
   }
 
   @Override
+  public String kind() {
+    return "mvstore";
+  }
+
+  @Override
   public String durability() {
     return fsync ? DURABILITY_FSYNC : DURABILITY_NO_FSYNC;
   }

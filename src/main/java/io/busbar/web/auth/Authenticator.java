@@ -45,10 +45,8 @@ public final class Authenticator {
       return new Authenticator(config, null);
     }
     JWTAuthOptions options = new JWTAuthOptions();
-    for (JsonObject key : config.jwtKeys()) {
-      String algorithm = key.getString("algorithm");
-      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm)
-          .setBuffer(algorithm.startsWith("HS") ? key.getString("secret") : key.getString("publicKey")));
+    for (AuthConfig.JwtKey key : config.jwtKeys()) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.algorithm()).setBuffer(key.key().reveal()));
     }
     if (config.jwksFile() != null) {
       try {
@@ -56,7 +54,7 @@ public final class Authenticator {
         keys.forEach(k -> options.addJwk((JsonObject) k));
       } catch (Exception e) {
         throw new ConfigException("auth.jwt.jwksFile", "cannot read a JWKS ({\"keys\": [...]}) from "
-            + config.jwksFile() + ": " + e.getMessage());
+            + config.jwksFile() + ": " + ConfigException.unreadable(e));
       }
     }
     JWTOptions jwtOptions = new JWTOptions().setLeeway(config.leewaySeconds());
@@ -121,7 +119,7 @@ public final class Authenticator {
     AuthConfig.ApiKey found = null;
     for (AuthConfig.ApiKey key : config.apiKeys()) {
       // Compare with every key in constant time, so timing tells nothing about near misses.
-      if (MessageDigest.isEqual(given, key.key().getBytes(StandardCharsets.UTF_8))) {
+      if (MessageDigest.isEqual(given, key.key().reveal().getBytes(StandardCharsets.UTF_8))) {
         found = key;
       }
     }

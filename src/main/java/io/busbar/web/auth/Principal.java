@@ -17,6 +17,14 @@ public record Principal(Identity identity, long expiresAtMs) {
   /** Key of the principal in a request's routing context. */
   public static final String CONTEXT_KEY = "busbar.principal";
 
+  /**
+   * True for the principal of a request without credentials. Compared by identity: a token whose subject happens to
+   * be "anonymous" is not anonymous.
+   */
+  public boolean anonymous() {
+    return this == ANONYMOUS;
+  }
+
   public boolean has(String authority) {
     return identity.has(authority);
   }

@@ -30,6 +30,7 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
   MAX_HANDLERS_REACHED("max_handlers_reached", 429),
   MAX_IN_FLIGHT_REACHED("max_in_flight_reached", 429),
+  MAX_CONNECTIONS_PER_SUBJECT_REACHED("max_connections_per_subject_reached", 429),
   RATE_LIMITED("rate_limited", 429),
   SLOW_CONSUMER("slow_consumer", 429),
   TOO_MANY_CONNECTIONS("too_many_connections", 503),

@@ -28,7 +28,8 @@ import java.util.Set;
  *   <li>{@code <path>/*}: SockJS (WebSocket and the HTTP fallbacks), what the official
  *       {@code @vertx/eventbus-bridge-client.js} connects to.</li>
  * </ul>
- * Sessions that stay silent (not even a ping) for the idle timeout are closed by one periodic sweep.
+ * Connections are limited per node ({@code bridge.maxConnections}) and per subject ({@link SubjectLimits}). Sessions
+ * that stay silent (not even a ping) for the idle timeout are closed by one periodic sweep.
  */
 public final class Bridge {
 
@@ -37,6 +38,7 @@ public final class Bridge {
   private final Permissions permissions;
   private final GatewayMeters meters;
   private final Requests requests;
+  private final SubjectLimits subjects;
   private final Set<BridgeSession> sessions = new HashSet<>();
   private long sweepTimer = -1;
 
@@ -46,21 +48,20 @@ public final class Bridge {
     this.permissions = permissions;
     this.meters = meters;
     this.requests = new Requests(vertx.eventBus());
+    this.subjects = SubjectLimits.of(vertx, config, meters);
   }
 
-  /** Mounts both endpoints under {@code path} (e.g. {@code /eventbus}) and starts the idle sweep. */
+  /** Mounts both endpoints under {@code path} (e.g. {@code /eventbus}) and starts the periodic sweep. */
   public void mount(Router router, String path) {
     router.route(path + "/websocket").handler(this::upgrade);
     SockJSHandler sockJS = SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false));
     router.route(path + "/*").handler(BodyHandler.create().setBodyLimit(config.maxFrameBytes() * 2L));
     router.route(path + "/*").subRouter(sockJS.socketHandler(this::acceptSockJS));
-    if (config.idleTimeoutMs() > 0) {
-      long period = Math.max(100, Math.min(config.idleTimeoutMs() / 2, 5_000));
-      sweepTimer = vertx.setPeriodic(period, t -> sweepIdle());
-    }
+    long period = config.idleTimeoutMs() > 0 ? Math.max(100, Math.min(config.idleTimeoutMs() / 2, 5_000)) : 5_000;
+    sweepTimer = vertx.setPeriodic(period, t -> sweep());
   }
 
-  /** Stops the idle sweep; connections close with the HTTP server. */
+  /** Stops the sweep; connections close with the HTTP server. */
   public void close() {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
@@ -77,18 +78,32 @@ public final class Bridge {
       ctx.fail(new GatewayException(ErrorCode.INVALID_PARAMETER, "this endpoint expects a WebSocket upgrade"));
       return;
     }
-    if (meters.bridgeConnections() >= config.maxConnections()) {
-      ctx.fail(new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS,
-          "this node has reached its " + config.maxConnections() + " bridge connections"));
+    Principal principal = ctx.get(Principal.CONTEXT_KEY, Principal.ANONYMOUS);
+    SubjectLimits.Slot slot;
+    try {
+      slot = admit(principal);
+    } catch (GatewayException refused) {
+      ctx.fail(refused);
       return;
     }
-    Principal principal = ctx.get(Principal.CONTEXT_KEY, Principal.ANONYMOUS);
-    ctx.request().toWebSocket().onSuccess(ws -> acceptWebSocket(ws, principal)).onFailure(ctx::fail);
+    ctx.request().toWebSocket().onSuccess(ws -> acceptWebSocket(ws, principal, slot)).onFailure(e -> {
+      slot.release();
+      ctx.fail(e);
+    });
   }
 
-  private void acceptWebSocket(ServerWebSocket ws, Principal principal) {
+  /** Admits one more connection under the node's limit and its subject's, or throws the refusal. */
+  private SubjectLimits.Slot admit(Principal principal) {
+    if (meters.bridgeConnections() >= config.maxConnections()) {
+      throw new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS,
+          "this node has reached its " + config.maxConnections() + " bridge connections");
+    }
+    return subjects.acquire(principal);
+  }
+
+  private void acceptWebSocket(ServerWebSocket ws, Principal principal, SubjectLimits.Slot slot) {
     FrameChannel channel = new WebSocketChannel(ws);
-    BridgeSession session = open(channel, principal);
+    BridgeSession session = open(channel, principal, slot);
     ws.textMessageHandler(session::onFrame);
     ws.binaryMessageHandler(data -> session.onFrame(data.toString()));
     ws.closeHandler(v -> closed(session, channel));
@@ -96,21 +111,25 @@ public final class Bridge {
 
   private void acceptSockJS(SockJSSocket socket) {
     FrameChannel channel = new SockJSChannel(socket);
-    if (meters.bridgeConnections() >= config.maxConnections()) {
-      channel.write(BridgeFrames.refused(Failure.of(new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS,
-          "this node has reached its " + config.maxConnections() + " bridge connections")), null));
-      channel.close((short) 1013, "too many connections");
-      return;
-    }
     Principal principal = socket.routingContext() == null ? Principal.ANONYMOUS
         : socket.routingContext().get(Principal.CONTEXT_KEY, Principal.ANONYMOUS);
-    BridgeSession session = open(channel, principal);
+    SubjectLimits.Slot slot;
+    try {
+      slot = admit(principal);
+    } catch (GatewayException refused) {
+      // SockJS has accepted the session already: refuse with an err frame, then close (1013: try again later).
+      channel.write(BridgeFrames.refused(Failure.of(refused), null));
+      channel.close((short) 1013, refused.code().code());
+      return;
+    }
+    BridgeSession session = open(channel, principal, slot);
     socket.handler(data -> session.onFrame(data.toString()));
     socket.endHandler(v -> closed(session, channel));
   }
 
-  private BridgeSession open(FrameChannel channel, Principal principal) {
-    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters, principal, requests);
+  private BridgeSession open(FrameChannel channel, Principal principal, SubjectLimits.Slot slot) {
+    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters, principal, slot,
+        requests);
     sessions.add(session);
     meters.connectionOpened(channel.transport());
     return session;
@@ -123,7 +142,8 @@ public final class Bridge {
     }
   }
 
-  private void sweepIdle() {
+  private void sweep() {
+    subjects.sweep();
     long now = System.nanoTime();
     for (BridgeSession session : Set.copyOf(sessions)) {
       if (session.isIdle(now)) {

@@ -55,8 +55,10 @@ public final class BridgeSession {
   private long lastActivity = System.nanoTime();
   private boolean closed;
   private boolean toldDropping;
-  private double tokens;
-  private long tokensAt = System.nanoTime();
+  private final TokenBucket rate;
+  private final SubjectLimits.Slot subjectSlot;
+  /** Closing the connection as a slow consumer: no further message is written to it. */
+  private boolean closingSlow;
   private int rateViolations;
   private int inFlight;
   private final Principal principal;
@@ -66,8 +68,12 @@ public final class BridgeSession {
   private record PendingReply(Message<Object> message, long timer) {
   }
 
+  /**
+   * A session for {@code principal}, holding {@code subjectSlot} (released when the session closes); its requests
+   * with a reply address go through {@code requests} (one more try after losing a node).
+   */
   public BridgeSession(Vertx vertx, FrameChannel channel, BridgeConfig config, Permissions permissions,
-      GatewayMeters meters, Principal principal, Requests requests) {
+      GatewayMeters meters, Principal principal, SubjectLimits.Slot subjectSlot, Requests requests) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.requests = requests;
@@ -75,8 +81,9 @@ public final class BridgeSession {
     this.config = config;
     this.permissions = permissions;
     this.meters = meters;
-    this.tokens = config.rateBurst();
+    this.rate = new TokenBucket(config.ratePerSecond(), config.rateBurst(), lastActivity);
     this.principal = principal;
+    this.subjectSlot = subjectSlot;
     if (principal.expiresAtMs() != Long.MAX_VALUE) {
       expiryTimer = vertx.setTimer(Math.max(1, principal.expiresAtMs() - System.currentTimeMillis()), t -> expired());
     }
@@ -99,13 +106,13 @@ public final class BridgeSession {
     lastActivity = System.nanoTime();
     JsonObject frame = null;
     try {
-      if (!takeToken(lastActivity)) {
+      String excess = rateExceeded(lastActivity);
+      if (excess != null) {
         if (++rateViolations >= config.maxRateViolations()) {
           channel.close((short) 1008, "message rate limit exceeded");
           return;
         }
-        throw new GatewayException(ErrorCode.RATE_LIMITED, "more than " + config.ratePerSecond()
-            + " frames per second; slow down");
+        throw new GatewayException(ErrorCode.RATE_LIMITED, excess);
       }
       rateViolations = 0;
       if (utf8Length(text) > config.maxFrameBytes()) {
@@ -122,18 +129,19 @@ public final class BridgeSession {
     }
   }
 
-  /** Takes a token of the connection's rate limit (a token bucket of {@code rateBurst}, refilled at the rate). */
-  private boolean takeToken(long nowNanos) {
-    if (config.ratePerSecond() <= 0) {
-      return true;
+  /**
+   * Takes a token of the connection's rate limit, then one of its subject's (shared by all the subject's
+   * connections); null when the frame is within both, else what was exceeded.
+   */
+  private String rateExceeded(long nowNanos) {
+    if (!rate.tryTake(nowNanos)) {
+      return "more than " + config.ratePerSecond() + " frames per second on this connection; slow down";
     }
-    tokens = Math.min(config.rateBurst(), tokens + (nowNanos - tokensAt) / 1e9 * config.ratePerSecond());
-    tokensAt = nowNanos;
-    if (tokens < 1) {
-      return false;
+    if (!subjectSlot.tryTake(nowNanos)) {
+      return "more than " + config.subjectRatePerSecond() + " frames per second from this subject's connections "
+          + "together; slow down";
     }
-    tokens -= 1;
-    return true;
+    return null;
   }
 
   /** True when nothing arrived from the client for longer than the idle timeout (0 disables it). */
@@ -152,6 +160,7 @@ public final class BridgeSession {
       return;
     }
     closed = true;
+    subjectSlot.release();
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
     }
@@ -270,8 +279,8 @@ public final class BridgeSession {
     meters.subscribed();
     if (address.startsWith(Addresses.Jobs.EVENTS_PREFIX) || address.startsWith(Addresses.Jobs.BATCH_EVENTS_PREFIX)) {
       // A client (re)registering on a job's or batch's events gets where it stands, even if it ended while away.
-      consumer.completion().onSuccess(v -> bus.send(Addresses.Jobs.REPLAY, new JsonObject().put("address", address),
-          new DeliveryOptions().setLocalOnly(true)));
+      // The scheduler may run on another node of a cluster.
+      consumer.completion().onSuccess(v -> bus.send(Addresses.Jobs.REPLAY, new JsonObject().put("address", address)));
     }
   }
 
@@ -292,7 +301,7 @@ public final class BridgeSession {
     if (closed) {
       return;
     }
-    if (channel.writeQueueFull()) {
+    if (closingSlow || channel.writeQueueFull()) {
       dropFor(message);
       return;
     }
@@ -315,8 +324,10 @@ public final class BridgeSession {
 
   /**
    * The client does not read fast enough: its write queue (bounded by the transport) is full. Under {@code drop}
-   * the message is dropped and counted, and the client is told once; under {@code close} the connection is closed.
-   * A request addressed to it fails at once rather than timing out.
+   * the message is dropped and counted, and the client is told once; under {@code close} the connection is closed,
+   * once: a client that does not read does not answer the close handshake either, so the transport ends the session
+   * only after its closing timeout, and the messages meanwhile are dropped and counted without another close or log
+   * line each. A request addressed to it fails at once rather than timing out.
    */
   private void dropFor(Message<Object> message) {
     meters.dropped();
@@ -324,8 +335,11 @@ public final class BridgeSession {
       message.fail(503, "the client is not reading fast enough");
     }
     if (config.slowConsumer() == BridgeConfig.SlowConsumerPolicy.CLOSE) {
-      LOG.warn("closing slow client {}", channel.remoteAddress());
-      channel.close((short) 1008, "not reading fast enough");
+      if (!closingSlow) {
+        closingSlow = true;
+        LOG.warn("closing slow client {}", channel.remoteAddress());
+        channel.close((short) 1008, "not reading fast enough");
+      }
       return;
     }
     if (!toldDropping) {

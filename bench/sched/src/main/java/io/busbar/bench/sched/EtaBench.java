@@ -1,5 +1,6 @@
 package io.busbar.bench.sched;
 
+import io.busbar.bench.common.BenchArgs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;

@@ -1,5 +1,7 @@
 package io.busbar.bench.sched;
 
+import io.busbar.bench.common.BenchArgs;
+import io.busbar.bench.common.ServerProcess;
 import io.busbar.bench.sched.Schedule.Arrival;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -26,14 +28,14 @@ final class Harness implements AutoCloseable {
   static final int CALIBRATION_MS = 10;
   static final int CALIBRATION_ROUND_SECONDS = 3;
 
-  private final BusbarProcess server;
+  private final ServerProcess server;
   private final Vertx vertx;
   private final JobsSocket socket;
   private final Duration drainTimeout;
   private double[] lastLateness = {Double.NaN, Double.NaN};
   private List<QueuePoller.Poll> lastPolls = List.of();
 
-  private Harness(BusbarProcess server, Vertx vertx, JobsSocket socket, Duration drainTimeout) {
+  private Harness(ServerProcess server, Vertx vertx, JobsSocket socket, Duration drainTimeout) {
     this.server = server;
     this.vertx = vertx;
     this.socket = socket;
@@ -80,7 +82,9 @@ final class Harness implements AutoCloseable {
     } else if (!config.equals("repo")) {
       throw new BenchArgs.BadSetting("config", "embedded or repo, got \"" + config + "\"");
     }
-    BusbarProcess server = BusbarProcess.start(busbarDir, jar, work, flags, env);
+    ServerProcess server = ServerProcess.busbar(busbarDir, jar).logsDir(work)
+        .logName("busbar-" + System.currentTimeMillis() + ".log").jvmFlags(flags)
+        .env("BUSBAR_JOBS_STORE", "memory").env(env).start();
     Vertx vertx = null;
     try {
       server.awaitReady(ready);
@@ -102,7 +106,7 @@ final class Harness implements AutoCloseable {
     return args.path("results", args.path("busbar.dir", cwd));
   }
 
-  BusbarProcess server() {
+  ServerProcess server() {
     return server;
   }
 

@@ -1,5 +1,6 @@
 package io.busbar.bench.sched;
 
+import io.busbar.bench.common.ServerProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class QueuePoller implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  QueuePoller(BusbarProcess server, long periodMs) {
+  QueuePoller(ServerProcess server, long periodMs) {
     long start = System.nanoTime();
     thread = new Thread(() -> {
       while (running) {

@@ -1,5 +1,6 @@
 package io.busbar.bench.sched;
 
+import io.busbar.bench.common.BenchArgs;
 import io.busbar.bench.sched.QueueTheory.JobClass;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

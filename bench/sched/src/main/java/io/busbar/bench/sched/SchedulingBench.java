@@ -1,5 +1,6 @@
 package io.busbar.bench.sched;
 
+import io.busbar.bench.common.BenchArgs;
 import io.busbar.bench.sched.SchedAnalysis.PolicyKind;
 import io.busbar.bench.sched.SchedAnalysis.Window;
 import io.busbar.bench.sched.Schedule.Arrival;

@@ -1,4 +1,4 @@
-package io.busbar.bench.sched;
+package io.busbar.bench.common;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,11 +14,11 @@ import java.util.TreeMap;
  * defaults the driver declares. An unknown key or a malformed value stops the driver (exit code 2) with a message
  * that names the key. {@link #used()} lists every setting in effect, for the results file.
  */
-final class BenchArgs {
+public final class BenchArgs {
 
   /** A setting that is missing a valid value. */
-  static final class BadSetting extends RuntimeException {
-    BadSetting(String key, String message) {
+  public static final class BadSetting extends RuntimeException {
+    public BadSetting(String key, String message) {
       super(key + ": " + message);
     }
   }
@@ -37,7 +37,7 @@ final class BenchArgs {
    * @param args {@code key=value} (a {@code bench.} prefix is accepted and dropped)
    * @param defaults every known key with its default value, in display order
    */
-  static BenchArgs parse(String[] args, Map<String, String> defaults) {
+  public static BenchArgs parse(String[] args, Map<String, String> defaults) {
     BenchArgs parsed = new BenchArgs(defaults);
     Set<String> known = defaults.keySet();
     System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench."))
@@ -60,7 +60,7 @@ final class BenchArgs {
     given.put(key, value);
   }
 
-  String string(String key) {
+  public String string(String key) {
     String value = given.getOrDefault(key, defaults.get(key));
     if (value == null) {
       throw new BadSetting(key, "no value and no default");
@@ -69,7 +69,7 @@ final class BenchArgs {
     return value;
   }
 
-  double number(String key, double min, double max) {
+  public double number(String key, double min, double max) {
     String raw = string(key);
     try {
       double value = Double.parseDouble(raw);
@@ -82,7 +82,7 @@ final class BenchArgs {
     }
   }
 
-  int whole(String key, int min, int max) {
+  public int whole(String key, int min, int max) {
     double value = number(key, min, max);
     if (value != Math.rint(value)) {
       throw new BadSetting(key, "must be a whole number, got " + string(key));
@@ -90,12 +90,22 @@ final class BenchArgs {
     return (int) value;
   }
 
-  List<String> list(String key) {
+  /** {@code true}/{@code yes}/{@code 1} or {@code false}/{@code no}/{@code 0}. */
+  public boolean bool(String key) {
+    String raw = string(key).trim();
+    return switch (raw) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new BadSetting(key, "must be true or false, got \"" + raw + "\"");
+    };
+  }
+
+  public List<String> list(String key) {
     String raw = string(key).trim();
     return raw.isEmpty() ? List.of() : Arrays.stream(raw.split(",")).map(String::trim).toList();
   }
 
-  List<Double> numbers(String key, double min, double max) {
+  public List<Double> numbers(String key, double min, double max) {
     List<Double> out = new ArrayList<>();
     for (String item : list(key)) {
       try {
@@ -114,12 +124,12 @@ final class BenchArgs {
     return out;
   }
 
-  Path path(String key, Path base) {
+  public Path path(String key, Path base) {
     return base.resolve(string(key)).normalize();
   }
 
   /** Every setting read so far, with its value. */
-  Map<String, String> used() {
+  public Map<String, String> used() {
     return Map.copyOf(used);
   }
 }
