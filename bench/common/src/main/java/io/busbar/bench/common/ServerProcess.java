@@ -175,15 +175,23 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Copies {@code jar} to {@code copy} unless an identical copy (same size and modification time) is there already,
-   * so that servers running side by side share one copy and a running server's jar is never replaced.
+   * Copies {@code jar} to {@code copy} unless an identical copy (same size and modification time, to the
+   * millisecond: file systems keep different precisions) is there already, so that servers started side by side
+   * share one copy. A new copy is written beside and moved into place in one step, so a JVM starting meanwhile
+   * never opens a half-written jar.
    */
   private static Path copyOf(Path jar, Path copy) throws IOException {
     if (Files.isRegularFile(copy) && Files.size(copy) == Files.size(jar)
-        && Files.getLastModifiedTime(copy).equals(Files.getLastModifiedTime(jar))) {
+        && Files.getLastModifiedTime(copy).toMillis() == Files.getLastModifiedTime(jar).toMillis()) {
       return copy;
     }
-    return Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    Path partial = Files.createTempFile(copy.getParent(), "busbar-", ".jar.partial");
+    try {
+      Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+      return Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
   }
 
   /** Where {@link #busbar} copies the jar it runs, in {@code logsDir}. */
