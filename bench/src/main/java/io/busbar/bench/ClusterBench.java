@@ -1,5 +1,6 @@
 package io.busbar.bench;
 
+import io.busbar.bench.common.Machine;
 import io.busbar.bench.common.ServerProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -11,11 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -23,49 +24,60 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Cluster benchmark driver (issue 5), against real fat-jar JVMs on loopback:
+ * Cluster benchmark driver (issue 5), against real fat-jar JVMs on loopback, in four phases:
  * <ol>
  *   <li><b>formation</b>: how long a node takes to start alone without a cluster, to start and join a cluster of
  *       {@code k-1} running nodes (launch → {@code /ready} and launch → seen by the first node), and for
- *       {@code bench.cluster.nodes} nodes launched together to form one cluster;</li>
- *   <li><b>request/reply</b>: WebSocket round trips through the gateway to {@code demo.echo} served on the same
- *       node (a single node, the baseline) against served on another node (a gateway-only node in front of a
- *       worker-only node: every request crosses the clustered event bus and back), same client, same run,
- *       rounds alternating as in {@link GatewayBench}.</li>
+ *       {@code cluster.nodes} nodes launched together to form one cluster;</li>
+ *   <li><b>requests</b>: WebSocket round trips through the gateway to {@code demo.echo} served on the same node (a
+ *       single node, the baseline) against served on another node (a gateway-only node in front of a worker-only
+ *       node: every request crosses the clustered event bus and back), same client, same run, rounds alternating
+ *       as in {@link GatewayBench};</li>
+ *   <li><b>jobs</b>: {@link JobsThroughput}, one node not clustered then a cluster of 1, 2 and 3 nodes;</li>
+ *   <li><b>failover</b>: {@link Failover}, a worker node killed (SIGKILL) or frozen (SIGSTOP) while it runs jobs.</li>
  * </ol>
- * Settings: {@link BenchConfig}, plus {@code bench.cluster.nodes} (default 3) and {@code bench.cluster.rounds}
- * (formation repetitions, default 2).
+ * Settings: {@link BenchConfig} for the request phase, plus (defaults; with {@code quick=true} the smaller ones in
+ * brackets): {@code phases} (formation,requests,jobs,failover), {@code cluster.nodes} 3, {@code cluster.rounds} 2 [1],
+ * {@code jobs.warmup} 400 [200] per node, {@code jobs.noop} 2000 [600], {@code jobs.sleep} 600 [240],
+ * {@code jobs.sleepMs} 100, {@code jobs.slots} 8, {@code jobs.inFlight} 32, {@code jobs.leaseMs} 5000 (the nodes'
+ * {@code jobs.cluster.leaseMs}), {@code failover.rounds} 2 [1], {@code failover.modes} kill,freeze,
+ * {@code failover.jobsPerWorker} 4. Quick also shortens the request phase: prime 2 s, warm-up 2 s, measure 5 s,
+ * 1 round, scenarios 1x1,100x10. Running only {@code failover} still grows the cluster through the jobs phase (with
+ * two nodes).
  */
 public final class ClusterBench {
 
   private static final int MAX_CONNECTIONS = 2_000;
   private static final Duration POLL = Duration.ofMillis(50);
+  private static final List<String> QUICK = List.of("prime=2", "warmup=2", "measure=5", "rounds=1",
+      "scenarios=1x1,100x10", "cluster.rounds=1", "jobs.warmup=200", "jobs.noop=600", "jobs.sleep=240",
+      "failover.rounds=1");
 
   private final BenchConfig config;
-  private final int nodes;
-  private final int formationRounds;
-  private final ClusterNodes servers;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final Map<String, String> settings;
+  private final ClusterNodes nodes;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(1)).build();
 
-  private ClusterBench(BenchConfig config, int nodes, int formationRounds) {
+  private ClusterBench(BenchConfig config, Map<String, String> settings) {
     this.config = config;
-    this.nodes = nodes;
-    this.formationRounds = formationRounds;
-    this.servers = new ClusterNodes(config);
+    this.settings = settings;
+    this.nodes = new ClusterNodes(config);
   }
 
   public static void main(String[] args) {
     int exitCode;
     try {
-      BenchConfig config = BenchConfig.from(args);
-      int nodes = Integer.parseInt(setting(args, "cluster.nodes", "3"));
-      int rounds = Integer.parseInt(setting(args, "cluster.rounds", "2"));
-      if (nodes < 2 || rounds < 1) {
-        throw new IllegalArgumentException("bench.cluster.nodes must be >= 2 and bench.cluster.rounds >= 1");
+      List<String> all = new ArrayList<>();
+      if (Arrays.stream(args).anyMatch(a -> a.equals("quick=true") || a.equals("bench.quick=true"))) {
+        all.addAll(QUICK);   // first, so that explicit settings win
       }
-      exitCode = new ClusterBench(config, nodes, rounds).runAndReport();
+      all.addAll(Arrays.asList(args));
+      String[] merged = all.toArray(String[]::new);
+      exitCode = new ClusterBench(BenchConfig.from(merged), settings(merged)).runAndReport();
     } catch (IllegalArgumentException e) {
       System.err.println("cluster bench: invalid setting: " + e.getMessage());
       exitCode = 2;
@@ -73,26 +85,55 @@ public final class ClusterBench {
     System.exit(exitCode);
   }
 
-  /** A setting BenchConfig does not know, from the arguments or {@code -Dbench.<key>}. */
-  private static String setting(String[] args, String key, String fallback) {
+  /** Every {@code key=value} argument, keys without the {@code bench.} prefix; later ones win. */
+  private static Map<String, String> settings(String[] args) {
+    Map<String, String> map = new HashMap<>();
     for (String arg : args) {
-      if (arg.startsWith(key + "=") || arg.startsWith("bench." + key + "=")) {
-        return arg.substring(arg.indexOf('=') + 1).trim();
-      }
+      String key = arg.substring(0, arg.indexOf('=')).trim();
+      map.put(key.startsWith("bench.") ? key.substring(6) : key, arg.substring(arg.indexOf('=') + 1).trim());
     }
-    return System.getProperty("bench." + key, fallback);
+    return map;
+  }
+
+  private String setting(String key, String fallback) {
+    return settings.getOrDefault(key, System.getProperty("bench." + key, fallback));
+  }
+
+  private int integer(String key, String fallback, int min) {
+    String value = setting(key, fallback);
+    try {
+      int n = Integer.parseInt(value);
+      if (n < min) {
+        throw new IllegalArgumentException("bench." + key + " must be >= " + min + ", was " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bench." + key + " must be a whole number, was '" + value + "'", e);
+    }
+  }
+
+  private List<String> list(String key, String fallback) {
+    return Arrays.stream(setting(key, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   private int runAndReport() {
     Vertx vertx = Vertx.vertx();
     try {
-      if (!Files.isRegularFile(config.busbarJar())) {
-        throw new IllegalStateException("Busbar jar not found: " + config.busbarJar());
-      }
+      List<String> phases = list("phases", "formation,requests,jobs,failover");
+      int clusterNodes = integer("cluster.nodes", "3", 2);
       OffsetDateTime startedAt = OffsetDateTime.now();
-      JsonObject formation = formation();
-      List<Comparison> requests = requestReply(vertx);
-      ClusterReport report = new ClusterReport(config, startedAt, nodes, formation, requests);
+      ClusterReport report = new ClusterReport(config, startedAt, clusterNodes);
+      if (phases.contains("formation")) {
+        report.formation(formation(clusterNodes, integer("cluster.rounds", "2", 1)));
+      }
+      if (phases.contains("requests")) {
+        report.requests(requestReply(vertx));
+        nodes.stopAll();
+      }
+      if (phases.contains("jobs") || phases.contains("failover")) {
+        jobsAndFailover(report, phases, clusterNodes);
+      }
+      report.machine(Machine.snapshot());
       report.print(System.out);
       System.out.println();
       System.out.println("JSON: " + report.write() + " (copied to cluster-latest.json)");
@@ -105,7 +146,7 @@ public final class ClusterBench {
       e.printStackTrace(System.err);
       return 1;
     } finally {
-      servers.stopAll();
+      nodes.stopAll();
       try {
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (TimeoutException | RuntimeException e) {
@@ -114,101 +155,107 @@ public final class ClusterBench {
     }
   }
 
+  // ---- jobs and failover (one cluster, grown to cluster.nodes, then joined by each victim) -------------------------
+
+  private void jobsAndFailover(ClusterReport report, List<String> phases, int clusterNodes)
+      throws IOException, InterruptedException {
+    long leaseMs = integer("jobs.leaseMs", "5000", 100);
+    Map<String, String> env = ClusterNodes.clusterEnv("jobs");
+    env.put("BUSBAR_JOBS_CLUSTER_LEASE_MS", Long.toString(leaseMs));
+    JobsThroughput jobs = new JobsThroughput(nodes, new JobsThroughput.Settings(integer("jobs.warmup", "400", 0),
+        integer("jobs.noop", "2000", 1),
+        integer("jobs.sleep", "600", 1), integer("jobs.sleepMs", "100", 1), integer("jobs.slots", "8", 1),
+        integer("jobs.inFlight", "32", 1), phases.contains("jobs") ? clusterNodes : 2));
+    AtomicReference<ServerProcess> gateway = new AtomicReference<>();
+    JsonObject throughput = jobs.run(env, gateway);
+    if (phases.contains("jobs")) {
+      report.jobs(throughput);
+    }
+    if (phases.contains("failover")) {
+      Map<String, String> victims = new HashMap<>(env);
+      victims.putAll(jobs.poolEnv());
+      Failover failover = new Failover(nodes, new Failover.Settings(integer("failover.rounds", "2", 1),
+          list("failover.modes", "kill,freeze"), integer("failover.jobsPerWorker", "4", 1), leaseMs));
+      report.failover(failover.run(gateway.get(), victims, nodes.workers(gateway.get()).size()));
+    }
+    nodes.stopAll();
+  }
+
   // ---- formation ----------------------------------------------------------------------------------------------
 
-  private JsonObject formation() throws IOException, InterruptedException {
+  private JsonObject formation(int count, int rounds) throws IOException, InterruptedException {
     List<Long> alone = new ArrayList<>();
     List<List<Long>> joinReady = new ArrayList<>();
     List<List<Long>> joinSeen = new ArrayList<>();
     List<Long> togetherReady = new ArrayList<>();
     List<Long> togetherFormed = new ArrayList<>();
     JsonArray phases = new JsonArray();
-    for (int k = 0; k < nodes; k++) {
+    for (int k = 0; k < count; k++) {
       joinReady.add(new ArrayList<>());
       joinSeen.add(new ArrayList<>());
     }
-    for (int round = 1; round <= formationRounds; round++) {
+    for (int round = 1; round <= rounds; round++) {
       long t0 = System.nanoTime();
-      ServerProcess single = servers.start("alone-" + round, Map.of(), false);
+      ServerProcess single = nodes.start("alone-" + round, Map.of(), false);
       single.awaitReady(config.readyTimeout());
       alone.add(millisSince(t0));
-      servers.stopAll();
+      nodes.stopAll();
 
       Map<String, String> env = ClusterNodes.clusterEnv("form-" + round);
       ServerProcess first = null;
-      for (int k = 0; k < nodes; k++) {
+      for (int k = 0; k < count; k++) {
         long launched = System.nanoTime();
         LocalTime launchedAt = LocalTime.now();
-        ServerProcess node = servers.start("join-" + round + "-n" + (k + 1), named(env, "n" + (k + 1)), true);
+        ServerProcess node = nodes.start("join-" + round + "-n" + (k + 1), ClusterNodes.node(env, "n" + (k + 1), ""),
+            true);
         node.awaitReady(config.readyTimeout());
         joinReady.get(k).add(millisSince(launched));
         first = first == null ? node : first;
-        awaitMembers(first, k + 1);
+        nodes.awaitMembers(first, k + 1);
         joinSeen.get(k).add(millisSince(launched));
         phases.add(StartPhases.of(node.log(), launchedAt).put("round", round).put("node", k + 1));
         progress(String.format(Locale.ROOT, "round %d: node %d ready after %d ms, seen by n1 after %d ms", round, k + 1,
             joinReady.get(k).get(round - 1), joinSeen.get(k).get(round - 1)));
       }
-      servers.stopAll();
+      nodes.stopAll();
 
       Map<String, String> together = ClusterNodes.clusterEnv("together-" + round);
       long launched = System.nanoTime();
       List<ServerProcess> all = new ArrayList<>();
-      for (int k = 0; k < nodes; k++) {
-        all.add(servers.start("together-" + round + "-n" + (k + 1), named(together, "n" + (k + 1)), true));
+      for (int k = 0; k < count; k++) {
+        all.add(nodes.start("together-" + round + "-n" + (k + 1), ClusterNodes.node(together, "n" + (k + 1), ""),
+            true));
       }
       for (ServerProcess node : all) {
         node.awaitReady(config.readyTimeout());
       }
       togetherReady.add(millisSince(launched));
-      awaitMembers(all.get(0), nodes);
+      nodes.awaitMembers(all.get(0), count);
       togetherFormed.add(millisSince(launched));
       progress(String.format(Locale.ROOT, "round %d: %d nodes launched together: all ready after %d ms, one cluster"
-          + " after %d ms (alone: %d ms)", round, nodes, togetherReady.get(round - 1), togetherFormed.get(round - 1),
+          + " after %d ms (alone: %d ms)", round, count, togetherReady.get(round - 1), togetherFormed.get(round - 1),
           alone.get(round - 1)));
-      servers.stopAll();
+      nodes.stopAll();
     }
     return new JsonObject().put("unit", "milliseconds from launching the JVM(s)")
         .put("alone", FormationStats.of(alone))
         .put("joining", FormationStats.perNode(joinReady, joinSeen))
         .put("joiningPhases", phases)
-        .put("together", new JsonObject().put("nodes", nodes).put("allReady", FormationStats.of(togetherReady))
+        .put("together", new JsonObject().put("nodes", count).put("allReady", FormationStats.of(togetherReady))
             .put("oneCluster", FormationStats.of(togetherFormed)));
-  }
-
-  private void awaitMembers(ServerProcess node, int members) throws InterruptedException {
-    long deadline = System.nanoTime() + config.readyTimeout().toNanos();
-    while (clusterMembers(node) < members) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(node.label() + " did not see " + members + " members within "
-            + config.readyTimeout() + "; log " + node.log());
-      }
-      Thread.sleep(POLL.toMillis());
-    }
-  }
-
-  private int clusterMembers(ServerProcess node) throws InterruptedException {
-    try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + node.port() + "/api/cluster")).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? new JsonObject(response.body()).getInteger("members", 0) : 0;
-    } catch (IOException e) {
-      return 0;
-    }
   }
 
   // ---- request/reply ------------------------------------------------------------------------------------------
 
   private List<Comparison> requestReply(Vertx vertx) throws IOException, InterruptedException, TimeoutException {
     progress("request/reply: a single node against a gateway node in front of a worker node");
-    ServerProcess single = servers.start("single", Map.of(), false);
+    ServerProcess single = nodes.start("single", Map.of(), false);
     Map<String, String> env = ClusterNodes.clusterEnv("rr");
-    ServerProcess worker = servers.start("worker", roles(named(env, "worker"), "worker"), true);
-    ServerProcess gateway = servers.start("cross-node", roles(named(env, "gateway"), "gateway"), true);
+    ServerProcess worker = nodes.start("worker", ClusterNodes.node(env, "worker", "worker"), true);
+    ServerProcess gateway = nodes.start("cross-node", ClusterNodes.node(env, "gateway", "gateway"), true);
     single.awaitReady(config.readyTimeout());
     gateway.awaitReady(config.readyTimeout());
-    awaitMembers(gateway, 2);
+    nodes.awaitMembers(gateway, 2);
     awaitEcho(gateway);
     worker.checkAlive();
 
@@ -259,7 +306,8 @@ public final class ClusterBench {
     }
   }
 
-  private void prime(LoadRun load, ServerProcess server, Scenario scenario) throws InterruptedException, TimeoutException {
+  private void prime(LoadRun load, ServerProcess server, Scenario scenario)
+      throws InterruptedException, TimeoutException {
     if (!config.prime().isZero()) {
       server.checkAlive();
       RunResult r = load.run(server, scenario, Duration.ZERO, config.prime());
@@ -279,18 +327,6 @@ public final class ClusterBench {
   }
 
   // ---- helpers ------------------------------------------------------------------------------------------------
-
-  private static Map<String, String> named(Map<String, String> env, String name) {
-    Map<String, String> copy = new HashMap<>(env);
-    copy.put("BUSBAR_NODE_NAME", name);
-    return copy;
-  }
-
-  private static Map<String, String> roles(Map<String, String> env, String roles) {
-    Map<String, String> copy = new HashMap<>(env);
-    copy.put("BUSBAR_ROLES", roles);
-    return copy;
-  }
 
   private static long millisSince(long nanos) {
     return (System.nanoTime() - nanos) / 1_000_000;

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Where a clustered node's start-up time goes, read from its log (lines start with {@code HH:mm:ss.SSS}): the JVM
  * and the launcher until {@code Starting clustering...}; Hazelcast until the member list that includes this member
- * ({@code Members {size:…}}, logged by Hazelcast's ClusterService); Busbar's deployments until
+ * ({@code Members {size:…}}, printed under a log line of Hazelcast's ClusterService); Busbar's deployments until
  * {@code Busbar node ready}. Milliseconds; a phase whose line is missing is left out.
  */
 final class StartPhases {
@@ -31,16 +31,18 @@ final class StartPhases {
     LocalTime clustering = null;
     LocalTime joined = null;
     LocalTime ready = null;
-    String previous = "";
+    String lastTimed = "";   // Hazelcast logs the member list below its log line, after a blank line
     for (String line : lines) {
       if (clustering == null && line.contains("Starting clustering")) {
         clustering = time(line);
-      } else if (joined == null && line.startsWith("Members {size:") && previous.contains("ClusterService")) {
-        joined = time(previous);
+      } else if (joined == null && line.startsWith("Members {size:") && lastTimed.contains("ClusterService")) {
+        joined = time(lastTimed);
       } else if (ready == null && line.contains("Busbar node ready")) {
         ready = time(line);
       }
-      previous = line;
+      if (time(line) != null) {
+        lastTimed = line;
+      }
     }
     JsonObject phases = new JsonObject();
     put(phases, "jvmAndLauncher", launched, clustering);
