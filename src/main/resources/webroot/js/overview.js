@@ -295,6 +295,7 @@ export class Overview {
       h('div', {class: 'node-head'}, h('i', {class: 'dot'}), h('span', {class: 'nname mono'}, name),
         h('span', {class: 'spacer'}), h('span', {class: 'badge'}, n.clustered ? 'clustered' : 'standalone')),
       h('dl', {class: 'kv'},
+        h('dt', null, 'Roles'), h('dd', null, (n.roles || []).join(', ') + (n.http ? ` · ${n.http}` : ' · no gateway')),
         h('dt', null, 'Uptime'), h('dd', null, f.ms(n.uptimeMs) + (gone ? ` · last seen ${f.ago(seenAt, now)}` : '')),
         h('dt', null, 'Heap'), h('dd', null, barOf(heap), `${f.bytes(n.heapUsed)} of ${f.bytes(n.heapMax)}`),
         h('dt', null, 'CPU'), h('dd', null, barOf(n.processCpu),

@@ -44,6 +44,9 @@ public record JobsConfig(String store, String dataDir, boolean fsync, String def
     }
   }
 
+  /** The largest {@code jobs.maxWaitMs} that may be configured: one hour. */
+  public static final long MAX_WAIT_LIMIT_MS = 3_600_000;
+
   /**
    * Webhook delivery ({@code jobs.webhook.*}).
    *
@@ -104,7 +107,7 @@ public record JobsConfig(String store, String dataDir, boolean fsync, String def
         c.longIn("maxTimeoutMs", 86_400_000, 1, 30L * 86_400_000),
         c.longIn("defaultResultTtlMs", 3_600_000, 1_000, maxTtl), maxTtl,
         c.intIn("maxBatch", 1_000, 1, 100_000), c.intIn("maxAttempts", 25, 1, 1_000),
-        c.longIn("progressIntervalMs", 100, 0, 60_000), c.longIn("maxWaitMs", 60_000, 0, 3_600_000),
+        c.longIn("progressIntervalMs", 100, 0, 60_000), c.longIn("maxWaitMs", 60_000, 0, MAX_WAIT_LIMIT_MS),
         WebhookConfig.from(c.section("webhook")), Collections.unmodifiableMap(queues),
         Collections.unmodifiableMap(pools), ClusterJobsConfig.from(c.section("cluster")));
   }

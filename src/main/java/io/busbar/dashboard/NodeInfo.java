@@ -1,18 +1,25 @@
 package io.busbar.dashboard;
 
+import io.busbar.config.NodeConfig;
+import io.busbar.config.Role;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.lang.management.OperatingSystemMXBean;
 import java.lang.management.RuntimeMXBean;
+import java.util.List;
 
 /**
- * What a snapshot says about the node itself: who it is (name, host, pid, Java version, start time) and how it is
+ * What a snapshot says about the node itself: who it is (name, roles, gateway address, host, pid, Java version, start
+ * time) and how it is
  * doing (uptime, heap, CPU, threads). Everything comes from the JVM's management beans, which answer without blocking.
  */
 final class NodeInfo {
 
   private final String name;
+  private final List<String> roles;
+  private final String http;
   private final String host;
   private final long pid;
   private final long startedAt;
@@ -21,16 +28,19 @@ final class NodeInfo {
   private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
 
   /**
+   * @param node the node's name and roles ({@code node.*}), the same as in {@code /api/cluster} and the meters' label
    * @param httpPort the gateway's port, or -1 when this node serves no HTTP
    * @param clustered whether the node's event bus is clustered
    */
-  NodeInfo(int httpPort, boolean clustered) {
+  NodeInfo(NodeConfig node, int httpPort, boolean clustered) {
     // The runtime's name is "pid@host", fixed at JVM start: no name lookup on the event loop.
     String runtimeName = runtime.getName();
     int at = runtimeName.indexOf('@');
     this.host = at >= 0 ? runtimeName.substring(at + 1) : "localhost";
     this.pid = ProcessHandle.current().pid();
-    this.name = httpPort >= 0 ? host + ":" + httpPort : host + "/" + pid;
+    this.name = node.name();
+    this.roles = node.roles().stream().map(Role::wireName).sorted().toList();
+    this.http = httpPort >= 0 ? host + ":" + httpPort : null;
     this.startedAt = runtime.getStartTime();
     this.clustered = clustered;
   }
@@ -42,11 +52,15 @@ final class NodeInfo {
   /** The node's identity and vital signs now. */
   JsonObject toJson(long now) {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    JsonObject json = new JsonObject().put("name", name).put("host", host).put("pid", pid)
+    JsonObject json = new JsonObject().put("name", name).put("roles", new JsonArray(roles)).put("host", host)
+        .put("pid", pid)
         .put("java", Runtime.version().toString()).put("clustered", clustered).put("startedAt", startedAt)
         .put("uptimeMs", Math.max(0, now - startedAt)).put("heapUsed", heap.getUsed())
         .put("heapMax", heap.getMax() > 0 ? heap.getMax() : heap.getCommitted())
         .put("cpus", os.getAvailableProcessors()).put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+    if (http != null) {
+      json.put("http", http);
+    }
     double load = os.getSystemLoadAverage();
     if (load >= 0) {
       json.put("loadAverage", load);

@@ -40,9 +40,10 @@ public final class StatsVerticle extends VerticleBase {
     historySize = conf.intIn("historySize", 300, 1, 3600);
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     Object port = vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
-    NodeInfo node = new NodeInfo(port instanceof Integer p ? p : -1, vertx.isClustered());
+    BusbarConfig busbar = BusbarConfig.from(config());
+    NodeInfo node = new NodeInfo(busbar.node(), port instanceof Integer p ? p : -1, vertx.isClustered());
     nodeName = node.name();
-    snapshots = new StatsSnapshot(registry, BusbarConfig.from(config()).jobs().pools(), node, intervalMs);
+    snapshots = new StatsSnapshot(registry, busbar.jobs().pools(), node, intervalMs);
     vertx.setPeriodic(intervalMs, t -> collect());
     return vertx.eventBus().<JsonObject>localConsumer(Addresses.Stats.HISTORY, this::history).completion();
   }

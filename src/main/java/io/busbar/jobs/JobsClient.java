@@ -2,6 +2,7 @@ package io.busbar.jobs;
 
 import io.busbar.bus.Addresses;
 import io.busbar.bus.Identity;
+import io.busbar.config.JobsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -51,9 +52,13 @@ public final class JobsClient {
     return get(id, 0);
   }
 
-  /** The job once it is final, or after {@code waitMs}, whichever comes first. */
+  /**
+   * The job once it is final, or after {@code waitMs}, whichever comes first. The service refuses a wait outside
+   * 0..{@code jobs.maxWaitMs}; whatever is asked, the reply timeout stays a valid one.
+   */
   public Future<Job> get(String id, long waitMs) {
-    return request(Addresses.Jobs.GET, new JsonObject().put("id", id).put("waitMs", waitMs), timeoutMs + waitMs)
+    long wait = Math.min(Math.max(waitMs, 0), JobsConfig.MAX_WAIT_LIMIT_MS);
+    return request(Addresses.Jobs.GET, new JsonObject().put("id", id).put("waitMs", waitMs), timeoutMs + wait)
         .map(Job::fromJson);
   }
 

@@ -12,6 +12,7 @@ import io.busbar.web.http.ClusterApi;
 import io.busbar.web.http.DashboardPage;
 import io.busbar.web.http.HealthApi;
 import io.busbar.web.http.JobsApi;
+import io.busbar.web.http.JsonBodiesOnly;
 import io.busbar.web.http.SseSubscriptions;
 import io.busbar.web.http.StatsApi;
 import io.busbar.web.ws.Bridge;
@@ -79,6 +80,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(authenticator::handle);
     bridge = new Bridge(vertx, config.bridge(), permissions, meters);
     bridge.mount(router, "/eventbus");
+    router.route("/api/*").handler(JsonBodiesOnly::handle);
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.api().maxBodyBytes()));
     new BusApi(vertx.eventBus(), permissions, config.api()).mount(router);
     new SseSubscriptions(vertx, permissions, config.api(), meters).mount(router);
@@ -88,11 +90,12 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/api").handler(ctx -> ctx.json(index()));
     new DashboardPage().mount(router);
 
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(server -> {
-      vertx.sharedData().getLocalMap(NODE_MAP).put(HTTP_PORT, server.actualPort());
-      LOG.info("Busbar gateway listening on {}://{}:{}", options.isSsl() ? "https" : "http", config.http().host(),
-          server.actualPort());
-    });
+    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpErrors::invalidRequest)
+        .listen().onSuccess(server -> {
+          vertx.sharedData().getLocalMap(NODE_MAP).put(HTTP_PORT, server.actualPort());
+          LOG.info("Busbar gateway listening on {}://{}:{}", options.isSsl() ? "https" : "http", config.http().host(),
+              server.actualPort());
+        });
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.busbar.bus.Addresses;
+import io.busbar.config.NodeConfig;
 import io.busbar.jobs.JobsClient;
 import io.busbar.testsupport.Await;
 import io.busbar.testsupport.BridgeClient;
@@ -84,7 +85,10 @@ class StatsServiceTest {
     assertThat(priority.getJsonObject("service").containsKey("mixed")).isFalse();
     assertThat(snapshot.getJsonArray("pools").stream().map(p -> ((JsonObject) p).getString("name")))
         .contains("jobs", "jobs-cpu");
-    assertThat(snapshot.getJsonObject("node").getString("name")).endsWith(":" + node.port());
+    assertThat(snapshot.getJsonObject("node").getString("name")).as("node.name, as in the meters' node label")
+        .isEqualTo(NodeConfig.DEFAULT_NAME);
+    assertThat(snapshot.getJsonObject("node").getJsonArray("roles")).containsExactly("gateway", "scheduler", "worker");
+    assertThat(snapshot.getJsonObject("node").getString("http")).endsWith(":" + node.port());
     assertThat(snapshot.getJsonObject("node").getLong("heapUsed")).isPositive();
     assertThat(snapshot.getJsonObject("gateway").getJsonObject("connections").fieldNames())
         .containsExactlyInAnyOrder("websocket", "sockjs", "sse");
@@ -100,7 +104,7 @@ class StatsServiceTest {
       JsonObject frame = client.next();
       assertThat(frame.getString("type")).isEqualTo("rec");
       assertThat(frame.getString("address")).isEqualTo("busbar.stats");
-      assertThat(frame.getJsonObject("body").getJsonObject("node").getString("name")).endsWith(":" + node.port());
+      assertThat(frame.getJsonObject("body").getJsonObject("node").getString("http")).endsWith(":" + node.port());
       JsonObject refused = client.request(Addresses.Stats.HISTORY, new JsonObject(), "h1");
       assertThat(refused.getString("type")).isEqualTo("err");
       assertThat(refused.getString("failureType")).isEqualTo("access_denied");
@@ -117,7 +121,7 @@ class StatsServiceTest {
     Poll.until("two snapshots", Duration.ofSeconds(10),
         () -> get("/api/stats/history").bodyAsJsonObject().getJsonArray("snapshots").size() >= 2);
     JsonObject history = get("/api/stats/history?limit=1").bodyAsJsonObject();
-    assertThat(history.getString("node")).endsWith(":" + node.port());
+    assertThat(history.getString("node")).isEqualTo(NodeConfig.DEFAULT_NAME);
     assertThat(history.getLong("intervalMs")).isEqualTo(1000);
     assertThat(history.getJsonArray("snapshots")).hasSize(1);
 
@@ -135,7 +139,7 @@ class StatsServiceTest {
     String out = new String(top.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(top.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(top.exitValue()).as(out).isZero();
-    assertThat(out).contains(":" + node.port()).contains("queue").contains("default").contains("priority")
+    assertThat(out).contains(NodeConfig.DEFAULT_NAME + " at ").contains(":" + node.port()).contains("queue").contains("default").contains("priority")
         .contains("pool jobs-cpu");
   }
 

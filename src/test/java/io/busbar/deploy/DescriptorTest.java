@@ -137,7 +137,7 @@ class DescriptorTest {
 
     assertThat(byName.get("cluster").roles()).as("every node").isEmpty();
     assertThat(byName.get("gateway").roles()).containsExactly(Role.GATEWAY);
-    assertThat(byName.get("stats").roles()).containsExactly(Role.GATEWAY);
+    assertThat(byName.get("stats").roles()).as("every node reports to the dashboard").isEmpty();
     assertThat(byName.get("jobs").roles()).containsExactly(Role.SCHEDULER, Role.WORKER);
     assertThat(byName.get("job-handlers").roles()).containsExactly(Role.WORKER);
     assertThat(byName.values()).filteredOn(d -> d.name().startsWith("demo-")).hasSize(4)

@@ -3,24 +3,29 @@ package io.busbar.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A raw WebSocket client of the bridge ({@code /eventbus/websocket}) for tests: it records every frame received
- * and whether it came as a text message, and waits for frames with a deadline.
+ * A WebSocket client of the bridge for tests: raw ({@code /eventbus/websocket}, one frame per message) or SockJS
+ * over its WebSocket transport ({@code /eventbus/<server>/<session>/websocket}, frames inside SockJS's {@code a[...]}
+ * arrays). It records every frame received and whether it came as a binary message, and waits for frames with a
+ * deadline.
  */
 public final class BridgeClient implements AutoCloseable {
 
@@ -28,6 +33,7 @@ public final class BridgeClient implements AutoCloseable {
 
   private final WebSocketClient client;
   private final WebSocket ws;
+  private final boolean sockJS;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final Deque<JsonObject> stash = new ArrayDeque<>();
   private final AtomicInteger binaryFrames = new AtomicInteger();
@@ -35,35 +41,44 @@ public final class BridgeClient implements AutoCloseable {
   private volatile boolean closed;
   private volatile Short closeStatus;
 
-  private BridgeClient(WebSocketClient client, WebSocket ws) {
+  private BridgeClient(WebSocketClient client, WebSocket ws, boolean sockJS) {
     this.client = client;
     this.ws = ws;
-    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    this.sockJS = sockJS;
+    ws.textMessageHandler(text -> {
+      if (sockJS) {
+        onSockJSMessage(text);
+      } else {
+        frames.add(new JsonObject(text));
+      }
+    });
     ws.binaryMessageHandler(data -> {
       binaryFrames.incrementAndGet();
       frames.add(new JsonObject(data));
     });
     ws.closeHandler(v -> {
-      closeStatus = ws.closeStatusCode();
+      if (closeStatus == null) {
+        closeStatus = ws.closeStatusCode();
+      }
       closed = true;
     });
   }
 
+  /** Opens a raw bridge WebSocket ({@code /eventbus/websocket}). */
   public static BridgeClient connect(Vertx vertx, int port) {
-    return connect(vertx, new WebSocketClientOptions(), new WebSocketConnectOptions().setHost("127.0.0.1")
-        .setPort(port).setURI("/eventbus/websocket"));
+    return open(vertx, port, "/eventbus/websocket", false);
+  }
+
+  /** Opens a SockJS session over SockJS's WebSocket transport, as the official JavaScript client does. */
+  public static BridgeClient connectSockJS(Vertx vertx, int port) {
+    String session = UUID.randomUUID().toString().replace("-", "");
+    return open(vertx, port, "/eventbus/000/" + session + "/websocket", true);
   }
 
   /** Connects with the given client options (e.g. TLS) and handshake (e.g. a URI with an access token). */
   public static BridgeClient connect(Vertx vertx, WebSocketClientOptions clientOptions,
       WebSocketConnectOptions handshake) {
-    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
-    try {
-      return new BridgeClient(client, Await.result(client.connect(handshake)));
-    } catch (RuntimeException e) {
-      client.close();
-      throw e;
-    }
+    return open(vertx, clientOptions, handshake, false);
   }
 
   /**
@@ -86,6 +101,31 @@ public final class BridgeClient implements AutoCloseable {
         .setURI("/eventbus/websocket"));
   }
 
+  private static BridgeClient open(Vertx vertx, int port, String uri, boolean sockJS) {
+    return open(vertx, new WebSocketClientOptions(), new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(uri), sockJS);
+  }
+
+  private static BridgeClient open(Vertx vertx, WebSocketClientOptions clientOptions,
+      WebSocketConnectOptions handshake, boolean sockJS) {
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
+    try {
+      return new BridgeClient(client, Await.result(client.connect(handshake)), sockJS);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /** SockJS frames: {@code o} (open), {@code h} (heartbeat), {@code a[...]} (messages), {@code c[code,reason]}. */
+  private void onSockJSMessage(String text) {
+    if (text.startsWith("a")) {
+      new JsonArray(text.substring(1)).forEach(message -> frames.add(new JsonObject((String) message)));
+    } else if (text.startsWith("c")) {
+      closeStatus = new JsonArray(text.substring(1)).getInteger(0).shortValue();
+    }
+  }
+
   /** Sends one frame as a text message. */
   public BridgeClient send(JsonObject frame) {
     return sendText(frame.encode());
@@ -93,12 +133,29 @@ public final class BridgeClient implements AutoCloseable {
 
   /** Writes one frame without waiting; usable from an event-loop thread. */
   public void sendAsync(JsonObject frame) {
-    ws.writeTextMessage(frame.encode());
+    ws.writeTextMessage(envelope(frame.encode()));
   }
 
+  /** Sends {@code text} as one bridge frame (inside a SockJS message array when over SockJS). */
   public BridgeClient sendText(String text) {
+    Await.result(ws.writeTextMessage(envelope(text)));
+    return this;
+  }
+
+  /** Sends {@code data} as one binary WebSocket message, as it is (no SockJS envelope). */
+  public BridgeClient sendBinary(Buffer data) {
+    Await.result(ws.writeBinaryMessage(data));
+    return this;
+  }
+
+  /** Sends {@code text} as one text WebSocket message, as it is (no SockJS envelope). */
+  public BridgeClient sendRaw(String text) {
     Await.result(ws.writeTextMessage(text));
     return this;
+  }
+
+  private String envelope(String frame) {
+    return sockJS ? new JsonArray().add(frame).encode() : frame;
   }
 
   /** The next frame, failing the test when none comes within the deadline. */
@@ -164,6 +221,7 @@ public final class BridgeClient implements AutoCloseable {
     return closed;
   }
 
+  /** The WebSocket close status, or for SockJS the code of the session's close frame when one came first. */
   public Short closeStatus() {
     return closeStatus;
   }

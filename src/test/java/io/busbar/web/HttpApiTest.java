@@ -51,6 +51,16 @@ class HttpApiTest {
   }
 
   @Test
+  void aJsonBodySentAsAFormAsCurlDashDDoesIsReadAsJsonEvenWithAPercentSign() {
+    HttpResponse<Buffer> response = Await.result(node.http().post("/api/request/demo.echo")
+        .putHeader("Content-Type", "application/x-www-form-urlencoded")
+        .sendBuffer(Buffer.buffer("{\"msg\":\"100% done\"}")));
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("msg", "100% done"));
+  }
+
+  @Test
   void requestToAWorkerServiceReturnsItsResult() {
     HttpResponse<Buffer> response = post("/api/request/demo.hash", "{\"data\":\"abc\",\"iterations\":2}");
 

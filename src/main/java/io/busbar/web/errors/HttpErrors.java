@@ -1,6 +1,9 @@
 package io.busbar.web.errors;
 
 import io.busbar.bus.RetryAfter;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -9,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes every HTTP error of the gateway as {@code {"error": "<code>", "message": "..."}} with the status that
- * {@link Failure} chooses, including the router's own 404/405/413.
+ * {@link Failure} chooses, including the router's own 404/405/413 and the HTTP server's 400/414/431 for requests it
+ * cannot decode.
  */
 public final class HttpErrors {
 
@@ -24,6 +28,24 @@ public final class HttpErrors {
     router.errorHandler(404, ctx -> send(ctx, ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path()));
     router.errorHandler(405, ctx -> send(ctx, ErrorCode.METHOD_NOT_ALLOWED,
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
+  }
+
+  /**
+   * Answers a request that the HTTP server could not decode, before any route sees it: a request line over the
+   * server's limit (414 {@code uri_too_long}), headers over it (431 {@code headers_too_large}), or malformed HTTP
+   * (400 {@code bad_request}). The connection is closed afterwards, as Vert.x's default handler does, since what
+   * follows on it cannot be trusted.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    GatewayException error = cause instanceof TooLongHttpLineException
+        ? new GatewayException(ErrorCode.URI_TOO_LONG, "the request line is longer than this server accepts")
+        : cause instanceof TooLongHttpHeaderException
+            ? new GatewayException(ErrorCode.HEADERS_TOO_LARGE, "the request headers are larger than this server accepts")
+            : new GatewayException(ErrorCode.BAD_REQUEST, "the request is not valid HTTP");
+    Failure failure = Failure.of(error);
+    request.response().setStatusCode(failure.status()).putHeader("Content-Type", "application/json")
+        .end(failure.toHttpBody().encode()).onComplete(v -> request.connection().close());
   }
 
   /** Answers {@code ctx} with the failure that {@code error} maps to. */

@@ -83,7 +83,7 @@ public final class JobsApi {
 
   private void list(RoutingContext ctx) {
     reply(ctx, 200, jobs(ctx).list(ctx.queryParams().get("queue"), ctx.queryParams().get("state"),
-        (int) longParam(ctx, "limit", 50), (int) longParam(ctx, "offset", 0)));
+        intParam(ctx, "limit", 50), intParam(ctx, "offset", 0)));
   }
 
   private void events(RoutingContext ctx) {
@@ -139,6 +139,15 @@ public final class JobsApi {
       throw new GatewayException(ErrorCode.BAD_REQUEST, "body: must be a JSON object");
     }
     return json;
+  }
+
+  /** A whole-number parameter that fits an int; the service checks its own range ({@code limit} 1..1000, ...). */
+  private static int intParam(RoutingContext ctx, String name, int fallback) {
+    long value = longParam(ctx, name, fallback);
+    if (value != (int) value) {
+      throw new GatewayException(ErrorCode.INVALID_PARAMETER, name + ": out of range");
+    }
+    return (int) value;
   }
 
   private static long longParam(RoutingContext ctx, String name, long fallback) {

@@ -106,6 +106,7 @@ public final class Bridge {
     BridgeSession session = open(channel, principal, slot);
     ws.textMessageHandler(session::onFrame);
     ws.binaryMessageHandler(data -> session.onFrame(data.toString()));
+    ws.exceptionHandler(session::onTransportError);
     ws.closeHandler(v -> closed(session, channel));
   }
 
@@ -124,6 +125,7 @@ public final class Bridge {
     }
     BridgeSession session = open(channel, principal, slot);
     socket.handler(data -> session.onFrame(data.toString()));
+    socket.exceptionHandler(session::onTransportError);
     socket.endHandler(v -> closed(session, channel));
   }
 

@@ -130,6 +130,29 @@ public final class BridgeSession {
   }
 
   /**
+   * The transport could not read a message. One over the WebSocket layer's own limit (4 × {@code maxFrameBytes}, at
+   * least 256 KiB), which Vert.x has already discarded, gets {@code frame_too_large} and a close with 1009 (message
+   * too big), as documented; without this the client would wait forever for an answer. Other transport errors end
+   * the connection by themselves.
+   */
+  public void onTransportError(Throwable error) {
+    if (closed) {
+      return;
+    }
+    if (isMessageTooBig(error)) {
+      refuse(new GatewayException(ErrorCode.FRAME_TOO_LARGE, "the message is larger than this server reads"), null);
+      channel.close((short) 1009, "message too big");
+    } else {
+      LOG.debug("bridge connection {} failed", channel.remoteAddress(), error);
+    }
+  }
+
+  /** Vert.x reports a WebSocket message over {@code maxWebSocketMessageSize} with this exception, then drops it. */
+  private static boolean isMessageTooBig(Throwable error) {
+    return error instanceof IllegalStateException && String.valueOf(error.getMessage()).contains("max message size");
+  }
+
+  /**
    * Takes a token of the connection's rate limit, then one of its subject's (shared by all the subject's
    * connections); null when the frame is within both, else what was exceeded.
    */
