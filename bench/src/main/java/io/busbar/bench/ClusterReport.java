@@ -4,20 +4,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** The cluster benchmark's table and JSON ({@code cluster-<timestamp>.json} + {@code cluster-latest.json}). */
 final class ClusterReport {
-
-  private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private final BenchConfig config;
   private final OffsetDateTime startedAt;
@@ -154,12 +148,9 @@ final class ClusterReport {
     return stats.getLong("median") + " [" + stats.getLong("min") + "-" + stats.getLong("max") + "]";
   }
 
+  /** Writes {@code cluster-<timestamp>.json} and {@code cluster-latest.json}; returns the former. */
   Path write() throws IOException {
-    Files.createDirectories(config.resultsDir());
-    Path file = config.resultsDir().resolve("cluster-" + FILE_STAMP.format(startedAt) + ".json");
-    Files.writeString(file, toJson().encodePrettily() + "\n", StandardCharsets.UTF_8);
-    Files.copy(file, config.resultsDir().resolve("cluster-latest.json"), StandardCopyOption.REPLACE_EXISTING);
-    return file;
+    return Report.write(config.resultsDir(), "cluster", startedAt, toJson());
   }
 
   JsonObject toJson() {

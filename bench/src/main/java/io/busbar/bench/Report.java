@@ -60,10 +60,18 @@ final class Report {
 
   /** Writes the timestamped JSON file and overwrites {@code gateway-latest.json}; returns the former. */
   Path write() throws IOException {
-    Files.createDirectories(config.resultsDir());
-    Path file = config.resultsDir().resolve("gateway-" + FILE_STAMP.format(startedAt) + ".json");
-    Files.writeString(file, toJson().encodePrettily() + "\n", StandardCharsets.UTF_8);
-    Files.copy(file, config.resultsDir().resolve("gateway-latest.json"), StandardCopyOption.REPLACE_EXISTING);
+    return write(config.resultsDir(), "gateway", startedAt, toJson());
+  }
+
+  /**
+   * Writes {@code json} to {@code <dir>/<name>-<yyyyMMdd-HHmmss of startedAt>.json}, copies it to
+   * {@code <name>-latest.json}, and returns the former.
+   */
+  static Path write(Path dir, String name, OffsetDateTime startedAt, JsonObject json) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve(name + "-" + FILE_STAMP.format(startedAt) + ".json");
+    Files.writeString(file, json.encodePrettily() + "\n", StandardCharsets.UTF_8);
+    Files.copy(file, dir.resolve(name + "-latest.json"), StandardCopyOption.REPLACE_EXISTING);
     return file;
   }
 
