@@ -4,7 +4,7 @@ import io.busbar.cluster.HazelcastSetup;
 import io.busbar.config.BusbarConfig;
 import io.busbar.config.ConfigException;
 import io.busbar.config.ConfigLoader;
-import io.busbar.metrics.NodeRegistry;
+import io.busbar.metrics.NodeMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -82,7 +82,7 @@ public final class BusbarLauncher extends VertxApplication {
       try {
         BusbarConfig config = BusbarConfig.from(ConfigLoader.loadNow(cliConfig));
         VertxBuilder builder = Vertx.builder().with(options);
-        NodeRegistry.create(metricsOptions, config.node().name())
+        NodeMeterRegistry.create(metricsOptions, config.node().name())
             .ifPresent(registry -> builder.withMetrics(new MicrometerMetricsFactory(registry)));
         if (clustered) {
           var hazelcast = HazelcastSetup.hazelcastConfig(config.cluster());

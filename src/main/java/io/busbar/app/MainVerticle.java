@@ -1,6 +1,7 @@
 package io.busbar.app;
 
 import io.busbar.bus.Addresses;
+import io.busbar.cluster.ClusterView;
 import io.busbar.config.BusbarConfig;
 import io.busbar.config.ConfigException;
 import io.busbar.config.ConfigLoader;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * order, those meant for this node's roles ({@code node.roles}; a descriptor without {@code roles} is meant for
  * every node). Any bad configuration value or any descriptor that fails to deploy fails the start with a message
  * naming the key or the descriptor (the launcher then exits non-zero). Answers the node-status request that
- * {@code /ready} asks.
+ * {@code /ready} asks: ready once every descriptor is deployed and, in a cluster, while the node is a member.
  */
 public final class MainVerticle extends VerticleBase {
 
@@ -104,8 +105,16 @@ public final class MainVerticle extends VerticleBase {
         : e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
+  /**
+   * Ready once every descriptor is deployed and, when clustered, while the node is a working member (joined, its
+   * Hazelcast member running).
+   */
   private void status(Message<Object> request) {
-    JsonObject status = new JsonObject().put("ready", ready);
+    ClusterView cluster = ClusterView.of(vertx);
+    boolean member = cluster.active();
+    JsonObject status = new JsonObject().put("ready", ready && member)
+        .put("cluster", new JsonObject().put("clustered", cluster.clustered()).put("nodeId", cluster.nodeId())
+            .put("active", member).put("members", cluster.memberIds().size()));
     if (node != null) {
       status.put("node", new JsonObject().put("name", node.name()).put("roles", node.rolesJson()));
     }

@@ -23,12 +23,39 @@ public final class Addresses {
   public static final class Node {
     /**
      * Request, empty body, local to the node. Replies with the node's status:
-     * {@code {"ready": bool, "node": {"name", "roles"}, "deployments": [{"name", "verticle", "instances",
-     * "threading"}], "skipped": [names of descriptors not meant for this node's roles]}}.
+     * {@code {"ready": bool, "cluster": {"clustered", "nodeId", "active", "members"}, "node": {"name", "roles"},
+     * "deployments": [{"name", "verticle", "instances", "threading"}], "skipped": [names of descriptors not meant
+     * for this node's roles]}}; ready needs every descriptor deployed and, when clustered, an active member.
      */
     public static final String STATUS = "__busbar.node.status";
 
     private Node() {
+    }
+  }
+
+  /** The cluster as this node sees it ({@code io.busbar.cluster}). */
+  public static final class Cluster {
+    /**
+     * Request, node-local, empty body → {@code {"clustered", "self", "active", "members", "nodes": [...]}}: the
+     * members and, for each, its entry in the node directory (name, roles, gateway, load; see
+     * {@code io.busbar.cluster.NodeEntry}).
+     */
+    public static final String VIEW = "__busbar.cluster.view";
+    /**
+     * Request, node-local: {@code {"address", "sentAt": epoch ms}} → {@code {"retry": bool, "removed": n}}, asked by
+     * the gateway when a request failed with TIMEOUT or NO_HANDLERS: removes the address's routes to departed nodes
+     * and says whether the failure is due to a node that left (so that trying once more is sensible).
+     */
+    public static final String HEAL = "__busbar.cluster.heal";
+    /** Publish, node-local: {@code {"event": "added"|"removed", "nodeId"}} when a member joins or leaves. */
+    public static final String MEMBERS = "__busbar.cluster.members";
+    /**
+     * Request to any node (round robin over the cluster), empty body → {@code {"id", "name"}} of the node that
+     * answered: shows which nodes the bus reaches from here.
+     */
+    public static final String PING = "busbar.cluster.ping";
+
+    private Cluster() {
     }
   }
 

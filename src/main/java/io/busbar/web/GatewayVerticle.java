@@ -1,5 +1,6 @@
 package io.busbar.web;
 
+import io.busbar.cluster.ClusterClient;
 import io.busbar.config.BusbarConfig;
 import io.busbar.config.TlsConfig;
 import io.busbar.metrics.GatewayMeters;
@@ -7,6 +8,7 @@ import io.busbar.web.auth.Authenticator;
 import io.busbar.web.auth.Origins;
 import io.busbar.web.errors.HttpErrors;
 import io.busbar.web.http.BusApi;
+import io.busbar.web.http.ClusterApi;
 import io.busbar.web.http.DashboardPage;
 import io.busbar.web.http.HealthApi;
 import io.busbar.web.http.JobsApi;
@@ -84,6 +86,7 @@ public final class GatewayVerticle extends VerticleBase {
     new SseSubscriptions(vertx, permissions, config.api(), meters).mount(router);
     new JobsApi(vertx, meters).mount(router);
     new StatsApi(vertx.eventBus()).mount(router);
+    new ClusterApi(new ClusterClient(vertx.eventBus())).mount(router);
     router.get("/api").handler(ctx -> ctx.json(index()));
     new DashboardPage().mount(router);
 
@@ -111,6 +114,7 @@ public final class GatewayVerticle extends VerticleBase {
             .put("publish", "POST /api/publish/{address}").put("subscribe", "GET /api/subscribe/{address}")
             .put("jobs", "POST /api/jobs, GET|DELETE /api/jobs/{id}, GET /api/jobs/{id}/events")
             .put("queues", "GET /api/queues").put("stats", "GET /api/stats, GET /api/stats/history")
+            .put("cluster", "GET /api/cluster")
             .put("dashboard", "/").put("health", "/health").put("ready", "/ready").put("metrics", "/metrics"));
   }
 }

@@ -43,7 +43,7 @@ class FatJarIT {
 
       HttpResponse<Buffer> ready = Await.result(http.get(port, "127.0.0.1", "/ready").send());
       assertThat(ready.statusCode()).as(jar.output()).isEqualTo(200);
-      assertThat(ready.bodyAsJsonObject().getJsonArray("deployments")).hasSize(8);
+      assertThat(ready.bodyAsJsonObject().getJsonArray("deployments")).hasSize(9);
       HttpResponse<Buffer> dashboard = Await.result(http.get(port, "127.0.0.1", "/js/app.js").send());
       assertThat(dashboard.statusCode()).as("the dashboard's files come from the jar").isEqualTo(200);
 

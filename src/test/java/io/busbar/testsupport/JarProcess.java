@@ -46,6 +46,14 @@ public final class JarProcess implements AutoCloseable {
   }
 
   /**
+   * Starts the jar in a JVM tuned to start fast on a small machine (serial GC, C1 only), for tests that start many
+   * nodes; what Busbar does is the same.
+   */
+  public static JarProcess startLight(Map<String, String> env, String... args) {
+    return launch(env, List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString()), args);
+  }
+
+  /**
    * Starts Busbar's launcher with {@code extra} on the classpath after the fat jar, the way a user adds jars of
    * their own: {@code java -cp busbar.jar:mine.jar io.busbar.app.BusbarLauncher}.
    */
@@ -159,8 +167,27 @@ public final class JarProcess implements AutoCloseable {
 
   /** SIGKILL: the process dies at once, as in a crash. */
   public void kill() {
-    process.destroyForcibly();
-    awaitExit(Duration.ofSeconds(30));
+    killAll(this);
+  }
+
+  /** SIGKILL to every process first, then waits for them: they die together, as in a crash of several hosts. */
+  public static void killAll(JarProcess... processes) {
+    for (JarProcess p : processes) {
+      p.process.destroyForcibly();
+    }
+    for (JarProcess p : processes) {
+      p.awaitExit(Duration.ofSeconds(30));
+    }
+  }
+
+  /** Waits for a line of output that contains {@code text}. */
+  public void awaitLine(String text, Duration timeout) {
+    Poll.until("\"" + text + "\" in:\n" + output(), timeout, () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("the jar exited with " + process.exitValue() + ":\n" + output());
+      }
+      return lines.stream().anyMatch(l -> l.contains(text));
+    });
   }
 
   /** SIGTERM, then the exit code (SIGKILL after 30 s). */

@@ -1,86 +1,121 @@
 package io.busbar.testsupport;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.MapConfig;
-import io.busbar.app.BusbarLauncher;
+import io.busbar.cluster.HazelcastSetup;
+import io.busbar.config.BusbarConfig;
+import io.busbar.config.ClusterConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
- * Real Busbar nodes clustered over Hazelcast in the test JVM, on loopback, with a cluster name and a port range of
- * their own, so that test classes never meet.
+ * Real Busbar nodes forming a real Hazelcast cluster in the test JVM, each built the way the launcher builds one
+ * ({@link HazelcastSetup} over conf/cluster.xml, with {@code cluster.*} settings): loopback only, a cluster name and
+ * a block of ten Hazelcast ports of its own, so that concurrent runs never meet.
  */
 public final class TestCluster implements AutoCloseable {
 
-  private static final int MAX_NODES = 6;
-
-  private final String name = "busbar-test-" + UUID.randomUUID();
-  private final int portBase = 20_000 + ThreadLocalRandom.current().nextInt(800) * 25;
+  private final String name;
+  private final int portBase;
   private final List<TestNode> nodes = new ArrayList<>();
 
-  /** A Vert.x instance that joins this cluster. */
-  public Vertx newVertx() {
-    Config config = ConfigUtil.loadConfig();
-    config.setClusterName(name);
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.wait.seconds.before.join", "0");
-    config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "slf4j");
-    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
-    config.getNetworkConfig().setPort(portBase).setPortAutoIncrement(true).setPortCount(MAX_NODES);
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getMulticastConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(IntStream.range(0, MAX_NODES)
-        .mapToObj(i -> "127.0.0.1:" + (portBase + i)).toList()));
-    config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(new ArrayList<>(List.of("127.0.0.1")));
-    config.addMapConfig(new MapConfig("busbar.*").setBackupCount(1));
-    return Await.result(Vertx.builder()
-        .with(new VertxOptions()
-            .setMetricsOptions(new MicrometerMetricsOptions(BusbarLauncher.defaultMetricsOptions()))
-            .setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
-        .withClusterManager(new HazelcastClusterManager(config))
-        .buildClustered());
+  private TestCluster(String name, int portBase) {
+    this.name = name;
+    this.portBase = portBase;
   }
 
-  /** Starts a node that joins the cluster, with the test configuration and {@code overrides}. */
+  /** A cluster named after {@code label} with a random suffix, on a random block of ports below 32000. */
+  public static TestCluster create(String label) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new TestCluster(label + "-" + Long.toHexString(random.nextLong() & 0xffffffL), 20_000 + random.nextInt(1_200) * 10);
+  }
+
+  /** The {@code cluster} section every node of this cluster gets. */
+  public JsonObject clusterSection() {
+    return new JsonObject().put("name", name).put("port", portBase)
+        .put("members", "127.0.0.1:" + portBase + "-" + (portBase + 9));
+  }
+
+  /** The Hazelcast port block, for nodes started as separate processes. */
+  public int portBase() {
+    return portBase;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Starts nodes with these overrides (one node each) at once, and waits until they are all deployed. */
+  public List<TestNode> start(JsonObject... overrides) {
+    List<Future<TestNode>> starting = new ArrayList<>();
+    for (JsonObject override : overrides) {
+      starting.add(startNode(override, vertx -> { }));
+    }
+    List<TestNode> started = new ArrayList<>();
+    for (Future<TestNode> node : starting) {
+      started.add(Await.result(node));
+    }
+    synchronized (nodes) {
+      nodes.addAll(started);
+    }
+    return started;
+  }
+
+  /** Starts one node that joins the cluster, with the test configuration and {@code overrides}. */
   public TestNode join(JsonObject overrides) {
     return join(overrides, vertx -> { });
   }
 
   /** Like {@link #join(JsonObject)}, calling {@code prepare} on the joined Vert.x before Busbar deploys. */
   public TestNode join(JsonObject overrides, Consumer<Vertx> prepare) {
-    Vertx vertx = newVertx();
-    prepare.accept(vertx);
-    TestNode node = TestNode.startOn(vertx, overrides);
-    nodes.add(node);
+    TestNode node = Await.result(startNode(overrides, prepare));
+    synchronized (nodes) {
+      nodes.add(node);
+    }
     return node;
   }
 
   /** Stops a node the way SIGTERM does (undeploys, then leaves the cluster). */
   public void leave(TestNode node) {
-    nodes.remove(node);
+    synchronized (nodes) {
+      nodes.remove(node);
+    }
     node.close();
   }
 
+  private Future<TestNode> startNode(JsonObject overrides, Consumer<Vertx> prepare) {
+    JsonObject config = overrides.copy();
+    JsonObject cluster = clusterSection().mergeIn(config.getJsonObject("cluster", new JsonObject()), true);
+    config.put("cluster", cluster);
+    ClusterConfig settings = BusbarConfig.from(TestNode.testConfig().mergeIn(config, true)).cluster();
+    Config hazelcast = HazelcastSetup.hazelcastConfig(settings);
+    VertxOptions options = TestNode.options();
+    HazelcastSetup.applyTo(options.getEventBusOptions(), settings, hazelcast);
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
+        .compose(vertx -> {
+          prepare.accept(vertx);
+          // A node that fails to start leaves the cluster before the failure is reported.
+          return TestNode.deploy(vertx, config)
+              .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+        });
+  }
+
+  /** Closes the nodes, newest first. */
   @Override
   public void close() {
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      nodes.get(i).close();
+    List<TestNode> all;
+    synchronized (nodes) {
+      all = new ArrayList<>(nodes);
+      nodes.clear();
     }
-    nodes.clear();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      all.get(i).close();
+    }
   }
 }

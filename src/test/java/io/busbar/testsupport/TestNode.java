@@ -4,6 +4,7 @@ import io.busbar.app.BusbarLauncher;
 import io.busbar.app.MainVerticle;
 import io.busbar.web.GatewayVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -36,27 +37,33 @@ public final class TestNode implements AutoCloseable {
   public static TestNode start(JsonObject overrides) {
     Vertx vertx = newVertx();
     try {
-      return startOn(vertx, overrides);
+      return Await.result(deploy(vertx, overrides));
     } catch (RuntimeException | AssertionError e) {
       Await.result(vertx.close());
       throw e;
     }
   }
 
-  /** Starts a node on {@code vertx} (e.g. a clustered one) with the test configuration and {@code overrides}. */
-  public static TestNode startOn(Vertx vertx, JsonObject overrides) {
+  /**
+   * Deploys {@link MainVerticle} on {@code vertx} with the test configuration and {@code overrides} deep-merged over
+   * it. The node's HTTP port is -1 when it has no gateway (its roles leave it out).
+   */
+  public static Future<TestNode> deploy(Vertx vertx, JsonObject overrides) {
     JsonObject config = testConfig().mergeIn(overrides, true);
-    Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)));
-    // -1 on a node without the gateway role.
-    Object port = vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
-    return new TestNode(vertx, port == null ? -1 : (Integer) port);
+    return vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).map(id -> {
+      Object port = vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT);
+      return new TestNode(vertx, port instanceof Integer p ? p : -1);
+    });
   }
 
   /** A Vert.x instance with Busbar's default metrics options. */
   public static Vertx newVertx() {
-    return Vertx.builder().with(new VertxOptions()
-            .setMetricsOptions(new MicrometerMetricsOptions(BusbarLauncher.defaultMetricsOptions())))
-        .build();
+    return Vertx.builder().with(options()).build();
+  }
+
+  /** Vert.x options with Busbar's default metrics options. */
+  public static VertxOptions options() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions(BusbarLauncher.defaultMetricsOptions()));
   }
 
   /**

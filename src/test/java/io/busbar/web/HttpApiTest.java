@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.busbar.testsupport.Await;
 import io.busbar.testsupport.Metrics;
 import io.busbar.testsupport.Poll;
+import io.busbar.testsupport.SseStream;
 import io.busbar.testsupport.TestNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
@@ -140,7 +138,7 @@ class HttpApiTest {
     assertThat(Await.result(node.http().get("/health").send()).statusCode()).isEqualTo(200);
     HttpResponse<Buffer> ready = Await.result(node.http().get("/ready").send());
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.bodyAsJsonObject().getJsonArray("deployments")).hasSize(8);
+    assertThat(ready.bodyAsJsonObject().getJsonArray("deployments")).hasSize(9);
     String metrics = Await.result(node.http().get("/metrics").send()).bodyAsString();
     assertThat(metrics).contains("vertx_http_server_requests_total", "vertx_eventbus_handlers",
         "vertx_pool_in_use{pool_name=\"cpu\"", "busbar_gateway_connections");
@@ -148,25 +146,18 @@ class HttpApiTest {
 
   @Test
   void subscribeStreamsMessagesAsServerSentEvents() {
-    HttpClient client = node.vertx().createHttpClient();
-    try {
-      StringBuffer stream = new StringBuffer();
-      // The body handler is set on the event loop as the response arrives, so no chunk can slip past it.
-      HttpClientResponse response = Await.result(client.request(new RequestOptions().setMethod(HttpMethod.GET)
-              .setHost("127.0.0.1").setPort(node.port()).setURI("/api/subscribe/test.sse"))
-          .compose(r -> r.send()).map(r -> r.handler(chunk -> stream.append(chunk.toString()))));
+    try (SseStream stream = SseStream.open(node, "/api/subscribe/test.sse")) {
+      HttpClientResponse response = stream.response();
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.getHeader("Content-Type")).isEqualTo("text/event-stream");
-      Poll.until("the subscription to be live", Duration.ofSeconds(10), () -> stream.toString().contains(": subscribed"));
+      Poll.until("the subscription to be live", Duration.ofSeconds(10), () -> stream.text().contains(": subscribed"));
 
       node.vertx().eventBus().publish("test.sse", new JsonObject().put("n", 1));
       node.vertx().eventBus().publish("test.sse", new JsonObject().put("n", 2));
 
-      Poll.until("two events", Duration.ofSeconds(10), () -> stream.toString().contains("\"n\":2"));
-      assertThat(stream.toString()).contains("event: message\nid: 1\ndata: {\"address\":\"test.sse\",\"body\":{\"n\":1}}\n\n")
+      Poll.until("two events", Duration.ofSeconds(10), () -> stream.text().contains("\"n\":2"));
+      assertThat(stream.text()).contains("event: message\nid: 1\ndata: {\"address\":\"test.sse\",\"body\":{\"n\":1}}\n\n")
           .contains("id: 2\n");
-    } finally {
-      Await.result(client.close());
     }
     Poll.until("the SSE consumer removed", Duration.ofSeconds(10),
         () -> Metrics.value(node, "busbar_gateway_subscriptions") == 0);

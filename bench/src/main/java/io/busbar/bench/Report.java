@@ -19,7 +19,7 @@ import java.util.Locale;
 final class Report {
 
   private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-  private static final String ROW = "%-8s %-8s %10s %9s %9s %9s %9s %7s  %s%n";
+  static final String ROW = "%-8s %-10s %10s %9s %9s %9s %9s %7s  %s%n";
 
   private final BenchConfig config;
   private final OffsetDateTime startedAt;
@@ -60,10 +60,18 @@ final class Report {
 
   /** Writes the timestamped JSON file and overwrites {@code gateway-latest.json}; returns the former. */
   Path write() throws IOException {
-    Files.createDirectories(config.resultsDir());
-    Path file = config.resultsDir().resolve("gateway-" + FILE_STAMP.format(startedAt) + ".json");
-    Files.writeString(file, toJson().encodePrettily() + "\n", StandardCharsets.UTF_8);
-    Files.copy(file, config.resultsDir().resolve("gateway-latest.json"), StandardCopyOption.REPLACE_EXISTING);
+    return write(config.resultsDir(), "gateway", startedAt, toJson());
+  }
+
+  /**
+   * Writes {@code json} to {@code <dir>/<name>-<yyyyMMdd-HHmmss of startedAt>.json}, copies it to
+   * {@code <name>-latest.json}, and returns the former.
+   */
+  static Path write(Path dir, String name, OffsetDateTime startedAt, JsonObject json) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve(name + "-" + FILE_STAMP.format(startedAt) + ".json");
+    Files.writeString(file, json.encodePrettily() + "\n", StandardCharsets.UTF_8);
+    Files.copy(file, dir.resolve(name + "-latest.json"), StandardCopyOption.REPLACE_EXISTING);
     return file;
   }
 
@@ -110,19 +118,19 @@ final class Report {
     return jar;
   }
 
-  private static void printResult(PrintStream out, RunResult r) {
+  static void printResult(PrintStream out, RunResult r) {
     out.printf(Locale.ROOT, ROW, r.scenario().name(), r.server(), String.format(Locale.ROOT, "%.0f", r.requestsPerSecond()),
       r.percentileMicros(50), r.percentileMicros(90), r.percentileMicros(99), r.maxMicros(), r.errors(),
       r.frameKind());
   }
 
-  private static void printFirstError(PrintStream out, RunResult r) {
+  static void printFirstError(PrintStream out, RunResult r) {
     if (r.firstError() != null) {
       out.println("first error, " + r.scenario().name() + " " + r.server() + ": " + r.firstError());
     }
   }
 
-  private static String ratio(double value) {
+  static String ratio(double value) {
     return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
   }
 

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.busbar.cluster.ClusterView;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -123,11 +124,11 @@ public final class Leadership {
   }
 
   /**
-   * The Vert.x node id of a member: vertx-hazelcast gives each node a random id of its own, kept as the member
-   * attribute {@code __vertx.nodeId} (it is not the member's UUID).
+   * The Vert.x node id of a member ({@link ClusterView#nodeIdOf}), or its Hazelcast UUID for a member that is not a
+   * Vert.x node, so that every member has an id.
    */
   static String nodeIdOf(Member member) {
-    String id = member.getAttribute("__vertx.nodeId");
+    String id = ClusterView.nodeIdOf(member);
     return id != null ? id : member.getUuid().toString();
   }
 

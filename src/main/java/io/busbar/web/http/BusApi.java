@@ -4,6 +4,7 @@ import io.busbar.bus.Identity;
 import io.busbar.config.ApiConfig;
 import io.busbar.web.Bodies;
 import io.busbar.web.Permissions;
+import io.busbar.web.Requests;
 import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.GatewayException;
@@ -21,7 +22,8 @@ import io.vertx.ext.web.RoutingContext;
  * The event bus over plain HTTP, under the same permissions as the bridge:
  * <ul>
  *   <li>{@code POST /api/request/{address}[?timeout=ms]}: the JSON body is sent as a request; 200 with the reply's
- *       body as JSON, or an error (404 no handler, 504 timeout, the recipient's code as a status);</li>
+ *       body as JSON, or an error (404 no handler, 504 timeout, the recipient's code as a status); a request a
+ *       departed cluster node made fail is tried once more ({@link Requests});</li>
  *   <li>{@code POST /api/send/{address}}: point-to-point without waiting for a reply; 202;</li>
  *   <li>{@code POST /api/publish/{address}}: to every subscriber; 202.</li>
  * </ul>
@@ -30,11 +32,13 @@ import io.vertx.ext.web.RoutingContext;
 public final class BusApi {
 
   private final EventBus bus;
+  private final Requests requests;
   private final Permissions permissions;
   private final ApiConfig config;
 
   public BusApi(EventBus bus, Permissions permissions, ApiConfig config) {
     this.bus = bus;
+    this.requests = new Requests(bus);
     this.permissions = permissions;
     this.config = config;
   }
@@ -54,7 +58,7 @@ public final class BusApi {
     permissions.checkSend(address, identity(ctx));
     Object body = body(ctx);
     DeliveryOptions options = identity(ctx).stamp(new DeliveryOptions().setSendTimeout(timeout(ctx)));
-    bus.request(address, body, options)
+    requests.request(address, body, options)
         .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json")
             .end(Json.encode(Bodies.toJson(reply.body()))))
         .onFailure(error -> HttpErrors.respond(ctx, error));

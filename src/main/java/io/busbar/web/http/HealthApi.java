@@ -15,7 +15,8 @@ import io.vertx.micrometer.backends.BackendRegistries;
  * Operational endpoints:
  * <ul>
  *   <li>{@code GET /health}: liveness; 200 while the gateway's event loop answers;</li>
- *   <li>{@code GET /ready}: readiness; 200 once every descriptor of the node is deployed, else 503;</li>
+ *   <li>{@code GET /ready}: readiness; 200 once every descriptor of the node is deployed and, in a cluster, while
+ *       the node is a joined member whose Hazelcast member runs; else 503;</li>
  *   <li>{@code GET /metrics}: the Prometheus scrape of the node's meters (503 when metrics are disabled).</li>
  * </ul>
  */

@@ -3,6 +3,7 @@ package io.busbar.web.ws;
 import io.busbar.config.BridgeConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Permissions;
+import io.busbar.web.Requests;
 import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.Failure;
@@ -37,6 +38,7 @@ public final class Bridge {
   private final BridgeConfig config;
   private final Permissions permissions;
   private final GatewayMeters meters;
+  private final Requests requests;
   private final SubjectLimits subjects;
   private final Set<BridgeSession> sessions = new HashSet<>();
   private long sweepTimer = -1;
@@ -46,6 +48,7 @@ public final class Bridge {
     this.config = config;
     this.permissions = permissions;
     this.meters = meters;
+    this.requests = new Requests(vertx.eventBus());
     this.subjects = SubjectLimits.of(vertx, config, meters);
   }
 
@@ -131,7 +134,8 @@ public final class Bridge {
   }
 
   private BridgeSession open(FrameChannel channel, Principal principal, SubjectLimits.Slot slot) {
-    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters, principal, slot);
+    BridgeSession session = new BridgeSession(vertx, channel, config, permissions, meters, principal, slot,
+        requests);
     sessions.add(session);
     meters.connectionOpened(channel.transport());
     return session;

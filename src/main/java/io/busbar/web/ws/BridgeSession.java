@@ -4,6 +4,7 @@ import io.busbar.bus.Addresses;
 import io.busbar.config.BridgeConfig;
 import io.busbar.metrics.GatewayMeters;
 import io.busbar.web.Permissions;
+import io.busbar.web.Requests;
 import io.busbar.web.auth.Principal;
 import io.busbar.web.errors.ErrorCode;
 import io.busbar.web.errors.Failure;
@@ -64,16 +65,21 @@ public final class BridgeSession {
   private int rateViolations;
   private int inFlight;
   private final Principal principal;
+  private final Requests requests;
   private long expiryTimer = -1;
 
   private record PendingReply(Message<Object> message, long timer) {
   }
 
-  /** A session for {@code principal}, holding {@code subjectSlot} (released when the session closes). */
+  /**
+   * A session for {@code principal}, holding {@code subjectSlot} (released when the session closes); its requests
+   * with a reply address go through {@code requests} (one more try after losing a node).
+   */
   public BridgeSession(Vertx vertx, FrameChannel channel, BridgeConfig config, Permissions permissions,
-      GatewayMeters meters, Principal principal, SubjectLimits.Slot subjectSlot) {
+      GatewayMeters meters, Principal principal, SubjectLimits.Slot subjectSlot, Requests requests) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
+    this.requests = requests;
     this.channel = channel;
     this.config = config;
     this.permissions = permissions;
@@ -279,7 +285,7 @@ public final class BridgeSession {
     if (replyAddress == null) {
       bus.send(address, body, options);
     } else {
-      replyTo((String) replyAddress, bus.request(address, body, options));
+      replyTo((String) replyAddress, requests.request(address, body, options));
     }
   }
 

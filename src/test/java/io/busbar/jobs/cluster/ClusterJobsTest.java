@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterJobsTest {
 
-  private final TestCluster cluster = new TestCluster();
+  private final TestCluster cluster = TestCluster.create("jobs");
   /** Attempts started per job id, over every node of the JVM. */
   private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
   /** Releases the {@code hold} jobs. */

@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * A server JVM under test, run as a child process on 127.0.0.1 and a free port, with its stdout and stderr in a log
  * file: the Busbar fat jar ({@link #busbar}) or a class of the driver's own class path ({@link #javaMain}).
  *
- * <p>The Busbar jar is first copied to {@code <logsDir>/busbar-under-test.jar} (keeping its modification time), so a
- * rebuild of {@code target/busbar.jar} during a run cannot break it. {@link #close()} stops the process within
- * about 15 s (SIGTERM, then SIGKILL after 10 s); a JVM shutdown hook does the same if the driver is terminated.
+ * <p>The Busbar jar is first copied to {@code <logsDir>/busbar-under-test.jar} (keeping its modification time; an
+ * identical copy already there is reused), so a rebuild of {@code target/busbar.jar} during a run cannot break it.
+ * {@link #close()} stops the process within about 15 s (SIGTERM, then SIGKILL after 10 s); a JVM shutdown hook does
+ * the same if the driver is terminated.
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -84,6 +85,7 @@ public final class ServerProcess implements AutoCloseable {
     private final String readyPath;
     private final Map<String, String> env = new LinkedHashMap<>();
     private List<String> jvmFlags = List.of();
+    private List<String> jarArgs = List.of();
     private Path logsDir = Path.of("target");
     private String logName;
 
@@ -120,6 +122,12 @@ public final class ServerProcess implements AutoCloseable {
       return this;
     }
 
+    /** Arguments of the Busbar launcher, after the jar (e.g. {@code -cluster}); for {@link #busbar} only. */
+    public Builder jarArgs(String... values) {
+      jarArgs = List.of(values);
+      return this;
+    }
+
     /** One environment variable of the server (e.g. {@code BUSBAR_JOBS_STORE}). */
     public Builder env(String name, String value) {
       env.put(name, value);
@@ -141,10 +149,10 @@ public final class ServerProcess implements AutoCloseable {
       command.addAll(jvmFlags);
       Path copy = null;
       if (jar != null) {
-        copy = Files.copy(jar, busbarCopy(logsDir), StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.COPY_ATTRIBUTES);
+        copy = copyOf(jar, busbarCopy(logsDir));
         command.add("-jar");
         command.add(copy.toString());
+        command.addAll(jarArgs);
       } else {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -163,6 +171,26 @@ public final class ServerProcess implements AutoCloseable {
       Path log = logsDir.resolve(logName != null ? logName : label + ".log");
       builder.redirectErrorStream(true).redirectOutput(log.toFile());
       return new ServerProcess(label, port, readyPath, log, copy, builder.start());
+    }
+  }
+
+  /**
+   * Copies {@code jar} to {@code copy} unless an identical copy (same size and modification time, to the
+   * millisecond: file systems keep different precisions) is there already, so that servers started side by side
+   * share one copy. A new copy is written beside and moved into place in one step, so a JVM starting meanwhile
+   * never opens a half-written jar.
+   */
+  private static Path copyOf(Path jar, Path copy) throws IOException {
+    if (Files.isRegularFile(copy) && Files.size(copy) == Files.size(jar)
+        && Files.getLastModifiedTime(copy).toMillis() == Files.getLastModifiedTime(jar).toMillis()) {
+      return copy;
+    }
+    Path partial = Files.createTempFile(copy.getParent(), "busbar-", ".jar.partial");
+    try {
+      Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+      return Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(partial);
     }
   }
 

@@ -10,12 +10,12 @@ import java.util.Optional;
  * and Busbar's), so that the scrapes of several nodes can be told apart and summed. The tag must be set before the
  * first meter is registered, so the launcher creates this registry and hands it to Vert.x.
  */
-public final class NodeRegistry {
+public final class NodeMeterRegistry {
 
   /** The tag every meter of the node carries. */
   public static final String NODE_TAG = "node";
 
-  private NodeRegistry() {
+  private NodeMeterRegistry() {
   }
 
   /**
