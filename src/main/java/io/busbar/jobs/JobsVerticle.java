@@ -42,6 +42,7 @@ public final class JobsVerticle extends VerticleBase {
 
   private JobsConfig config;
   private JobEngine engine;
+  private static final String SENDER_CLOSED = "sender closed";
   private WebhookSender webhooks;
   private JobEvents events;
   private JobMeters meters;
@@ -229,11 +230,24 @@ public final class JobsVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Sends a finished job's webhook; once delivered or given up, the scheduler forgets it. One cut short because this
+   * node stops stays pending in the store, and the next scheduler sends it again with the same
+   * {@code Busbar-Delivery} id (the job's id and final state).
+   */
   private void deliverWebhook(Job job) {
-    webhooks.deliver(job.webhook(), "job." + job.state().wire(), job.toJson()).onSuccess(result -> {
-      if (!result.delivered()) {
-        LOG.warn("webhook of job {} not delivered after {} attempts: {}", job.id(), result.attempts(),
-            result.lastError());
+    String event = "job." + job.state().wire();
+    webhooks.deliver(job.id() + "." + job.state().wire(), job.webhook(), event, job.toJson()).onComplete(ar -> {
+      if (ar.succeeded() && !ar.result().delivered()) {
+        if (SENDER_CLOSED.equals(ar.result().lastError())) {
+          return;   // this node is stopping: left pending for the next scheduler
+        }
+        LOG.warn("webhook of job {} not delivered after {} attempts: {}", job.id(), ar.result().attempts(),
+            ar.result().lastError());
+      }
+      JobEngine current = engine;
+      if (current != null) {
+        current.webhookSettled(job.id());
       }
     });
   }

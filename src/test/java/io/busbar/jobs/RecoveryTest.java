@@ -2,12 +2,16 @@ package io.busbar.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.busbar.jobs.store.JobStore;
+import io.busbar.jobs.store.JobStores;
 import io.busbar.testsupport.Await;
 import io.busbar.testsupport.JobsFixture;
-import io.busbar.jobs.store.JobStores;
-import io.busbar.jobs.store.JobStore;
+import io.busbar.testsupport.Poll;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +56,44 @@ class RecoveryTest {
 
     try (JobStore store = JobStores.open("mvstore", data, false)) {
       assertThat(store.loadAll("jobs")).extracting(j -> j.getString("id")).contains("orphan");
+    }
+  }
+
+  @Test
+  void aWebhookLeftPendingByAStoppedNodeIsSentAgainWithTheSameDeliveryIdThenForgotten(@TempDir Path data) {
+    Vertx vertx = Vertx.vertx();
+    List<String> deliveries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer receiver = Await.result(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(b -> {
+      deliveries.add(request.getHeader("Busbar-Event") + " " + request.getHeader("Busbar-Delivery") + " "
+          + b.toJsonObject().getString("id"));
+      request.response().setStatusCode(204).end();
+    })).listen(0, "127.0.0.1"));
+    try {
+      long now = System.currentTimeMillis();
+      Job done = Job.fromJson(stored("done", JobState.SUCCEEDED, 1, now, "default").toJson()
+          .put("webhook", "http://127.0.0.1:" + receiver.actualPort() + "/hook"));
+      try (JobStore store = JobStores.open("mvstore", data, false)) {
+        store.write("jobs", List.of(done.toJson()), List.of());
+        // What a node leaves behind when it stops after storing the job and before its webhook was answered.
+        store.write("webhooks", List.of(new JsonObject().put("id", "done").put("job", done.toJson())), List.of());
+      }
+
+      try (JobsFixture jobs = JobsFixture.start(new JsonObject().put("jobs", new JsonObject().put("store", "mvstore")
+          .put("dataDir", data.toString())))) {
+        Poll.until("the pending webhook sent again", Duration.ofSeconds(10), () -> !deliveries.isEmpty());
+        String webhook = "http://127.0.0.1:" + receiver.actualPort() + "/hook";
+        Job fresh = jobs.awaitFinal(jobs.submit(new JsonObject().put("type", "echo").put("payload", 1)
+            .put("webhook", webhook)).id());
+        Poll.until("the new job's webhook", Duration.ofSeconds(10), () -> deliveries.size() == 2);
+        assertThat(deliveries).containsExactly("job.succeeded done.succeeded done",
+            "job.succeeded " + fresh.id() + ".succeeded " + fresh.id());
+      }
+
+      try (JobStore store = JobStores.open("mvstore", data, false)) {
+        assertThat(store.loadAll("webhooks")).as("settled webhooks are not kept").isEmpty();
+      }
+    } finally {
+      Await.result(vertx.close());
     }
   }
 }

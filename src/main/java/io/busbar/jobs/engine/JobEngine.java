@@ -43,6 +43,8 @@ public final class JobEngine implements AttemptListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
   private static final String JOBS = "jobs";
+  /** Webhooks of finished jobs not yet settled (delivered, or given up): {"id": job id, "job": the job}. */
+  private static final String WEBHOOKS = "webhooks";
   private static final long MAX_BACKOFF_MS = 3_600_000;
   private static final long DEFAULT_COST_MS = 100;
 
@@ -119,8 +121,10 @@ public final class JobEngine implements AttemptListener {
 
   /** Recovers the stored jobs (blocking reads on a worker thread) and starts the engine's timers. */
   public Future<Void> start() {
-    return vertx.executeBlocking(() -> store.loadAll(JOBS)).map(records -> {
-      recover(records);
+    return vertx.executeBlocking(() -> List.of(store.loadAll(JOBS), store.loadAll(WEBHOOKS))).map(loaded -> {
+      recover(loaded.get(0));
+      // Webhooks whose node stopped or died before they were settled go out again (at least once).
+      loaded.get(1).forEach(pending -> events.webhook(Job.fromJson(pending.getJsonObject("job"))));
       timers.add(vertx.setPeriodic(250, t -> adjustPools()));
       timers.add(vertx.setPeriodic(1_000, t -> expireFinished()));
       dispatch();
@@ -573,7 +577,16 @@ public final class JobEngine implements AttemptListener {
     if (waiting != null) {
       waiting.forEach(p -> p.tryComplete(done));
     }
+    if (done.webhook() != null) {
+      // Before the job itself: a job stored as finished always has its webhook stored as pending.
+      writer.put(WEBHOOKS, new JsonObject().put("id", done.id()).put("job", done.toJson()));
+    }
     return writer.put(JOBS, done.toJson()).map(done);
+  }
+
+  /** The webhook of job {@code id} was delivered or given up: it is not sent again after a restart. */
+  public void webhookSettled(String id) {
+    writer.delete(WEBHOOKS, id);
   }
 
   @Override

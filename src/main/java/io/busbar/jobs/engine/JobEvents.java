@@ -81,15 +81,20 @@ public final class JobEvents {
     publish(job, job.state().wire());
   }
 
+  /** Hands the finished job's webhook, if it has one, to the sender. */
+  void webhook(Job job) {
+    if (job.webhook() != null) {
+      webhooks.accept(job);
+    }
+  }
+
   void progress(Job job) {
     publish(job, "progress");
   }
 
   void finished(Job job) {
     meters.finished(job.queue(), job.type(), job.state().wire());
-    if (job.webhook() != null) {
-      webhooks.accept(job);
-    }
+    webhook(job);
     if (job.batchId() == null) {
       return;
     }

@@ -18,7 +18,7 @@ final class Delivery {
   /** The encoded JSON: signed and sent as is on every attempt. */
   final byte[] body;
   /** The {@code Busbar-Delivery} header value. */
-  final String id = UUID.randomUUID().toString();
+  final String id;
   /** The context to complete {@link #promise} on; null when {@link WebhookSender#deliver} was called outside Vert.x. */
   final Context caller;
   final Promise<DeliveryResult> promise = Promise.promise();
@@ -34,7 +34,8 @@ final class Delivery {
   /** Whether the outcome has been reported; later callbacks are ignored. */
   boolean done;
 
-  Delivery(String url, URI uri, String event, byte[] body, Context caller) {
+  Delivery(String id, String url, URI uri, String event, byte[] body, Context caller) {
+    this.id = id != null ? id : UUID.randomUUID().toString();
     this.url = url;
     this.origin = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     this.event = event;

@@ -130,6 +130,14 @@ public final class WebhookSender {
    *     {@link IllegalArgumentException} only for an invalid argument
    */
   public Future<DeliveryResult> deliver(String url, String event, JsonObject body) {
+    return deliver(null, url, event, body);
+  }
+
+  /**
+   * As {@link #deliver(String, String, JsonObject)}, with the {@code Busbar-Delivery} id given (null: a random one),
+   * so that a delivery sent again after a restart carries the id its receiver may have seen.
+   */
+  public Future<DeliveryResult> deliver(String deliveryId, String url, String event, JsonObject body) {
     URI uri;
     try {
       uri = validateUrl(url);
@@ -142,7 +150,7 @@ public final class WebhookSender {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    Delivery d = new Delivery(url, uri, event, body.toBuffer().getBytes(), Vertx.currentContext());
+    Delivery d = new Delivery(deliveryId, url, uri, event, body.toBuffer().getBytes(), Vertx.currentContext());
     context.runOnContext(v -> submit(d));
     return d.promise.future();
   }
