@@ -286,14 +286,20 @@ export class Overview {
 
   renderNodes() {
     const now = Date.now();
+    // Membership as the most recently reporting clustered node sees it (null when nothing clustered reports).
+    const latest = [...this.nodes.values()].filter(({snapshot}) => snapshot.cluster)
+      .sort((a, b) => b.seenAt - a.seenAt)[0];
+    const members = latest ? latest.snapshot.cluster.nodes : null;
+    const memberNames = new Set((members || []).map((m) => m.name || m.id));
     const cards = [...this.nodes.entries()].map(([name, {snapshot: s, seenAt}]) => {
       const gone = now - seenAt > GONE_AFTER_INTERVALS * (s.intervalMs || 1000);
       const n = s.node;
+      const badge = !n.clustered ? 'standalone' : !members ? 'clustered' : memberNames.has(name) ? 'member' : 'left';
       const heap = n.heapMax ? n.heapUsed / n.heapMax : null;
       return h('div', {class: 'node' + (name === this.selected ? ' selected' : '') + (gone ? ' gone' : ''),
         dataset: {node: name}, onclick: () => this.select(name)},
       h('div', {class: 'node-head'}, h('i', {class: 'dot'}), h('span', {class: 'nname mono'}, name),
-        h('span', {class: 'spacer'}), h('span', {class: 'badge'}, n.clustered ? 'clustered' : 'standalone')),
+        h('span', {class: 'spacer'}), h('span', {class: 'badge'}, badge)),
       h('dl', {class: 'kv'},
         h('dt', null, 'Roles'), h('dd', null, (n.roles || []).join(', ') + (n.http ? ` · ${n.http}` : ' · no gateway')),
         h('dt', null, 'Uptime'), h('dd', null, f.ms(n.uptimeMs) + (gone ? ` · last seen ${f.ago(seenAt, now)}` : '')),
@@ -303,10 +309,20 @@ export class Overview {
         h('dt', null, 'Threads'), h('dd', null, f.count(n.threads)),
         h('dt', null, 'Process'), h('dd', null, `pid ${n.pid} · Java ${n.java.split('+')[0]}`)));
     });
-    $('nodes').replaceChildren(...(cards.length ? cards : [h('div', {class: 'empty'}, 'waiting for the first snapshot…')]));
+    // Members that publish no statistics (yet) still show, so the panel is the whole membership.
+    const silent = (members || []).filter((m) => !this.nodes.has(m.name || m.id)).map((m) =>
+      h('div', {class: 'node gone', dataset: {node: m.name || m.id}},
+        h('div', {class: 'node-head'}, h('i', {class: 'dot'}), h('span', {class: 'nname mono'}, m.name || m.id),
+          h('span', {class: 'spacer'}), h('span', {class: 'badge'}, 'member')),
+        h('dl', {class: 'kv'},
+          h('dt', null, 'Roles'), h('dd', null, (m.roles || []).join(', ') + (m.gateway ? ` · ${m.gateway}` : '')),
+          h('dt', null, 'Statistics'), h('dd', null, 'none reported (yet)'))));
+    const all = cards.concat(silent);
+    $('nodes').replaceChildren(...(all.length ? all : [h('div', {class: 'empty'}, 'waiting for the first snapshot…')]));
     const live = [...this.nodes.values()].filter(({snapshot, seenAt}) =>
       now - seenAt <= GONE_AFTER_INTERVALS * (snapshot.intervalMs || 1000)).length;
-    $('nodes-sub').textContent = `${live} of ${this.nodes.size} reporting`;
+    $('nodes-sub').textContent = `${live} of ${this.nodes.size} reporting`
+      + (members ? ` · ${latest.snapshot.cluster.members} cluster members` : '');
   }
 }
 

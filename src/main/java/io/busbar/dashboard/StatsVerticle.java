@@ -20,8 +20,9 @@ import java.util.Deque;
  * (default 1000 ms), for the dashboard, and keeps the latest {@code stats.historySize} (default 300) to answer
  * {@link Addresses.Stats#HISTORY}, so that a page opened now starts with the last minutes already drawn.
  *
- * <p>Each snapshot asks the node's own jobs service for its queues ({@code jobs.queues}, local only) and reads the
- * node's meter registry. One instance per node; it runs on an event loop and never blocks.
+ * <p>Each snapshot asks the node's own jobs service for its queues ({@code jobs.queues}, local only), on a clustered
+ * node also the cluster service for the members it sees (under {@code cluster}), and reads the node's meter
+ * registry. One instance per node; it runs on an event loop and never blocks.
  */
 public final class StatsVerticle extends VerticleBase {
 
@@ -54,15 +55,37 @@ public final class StatsVerticle extends VerticleBase {
       return;
     }
     collecting = true;
-    vertx.eventBus().<JsonObject>request(Addresses.Jobs.QUEUES, new JsonObject(),
-            new DeliveryOptions().setLocalOnly(true).setSendTimeout(Math.max(intervalMs, 1000)))
-        .map(Message::body)
-        // A node without the jobs service (or a slow one) still reports everything else.
-        .otherwise(new JsonObject())
-        .onComplete(ar -> {
-          collecting = false;
-          publish(snapshots.take(++seq, System.currentTimeMillis(), ar.result()));
-        });
+    DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(Math.max(intervalMs, 1000));
+    // A node without the jobs service (or a slow one) still reports everything else; likewise for the cluster.
+    Future<JsonObject> queues = vertx.eventBus().<JsonObject>request(Addresses.Jobs.QUEUES, new JsonObject(), local)
+        .map(Message::body).otherwise(new JsonObject());
+    Future<JsonObject> cluster = vertx.isClustered()
+        ? vertx.eventBus().<JsonObject>request(Addresses.Cluster.VIEW, null, local).map(m -> membership(m.body()))
+            .otherwise((JsonObject) null)
+        : Future.succeededFuture(null);
+    Future.join(queues, cluster).onComplete(ar -> {
+      collecting = false;
+      JsonObject snapshot = snapshots.take(++seq, System.currentTimeMillis(), queues.result());
+      if (cluster.result() != null) {
+        snapshot.put("cluster", cluster.result());
+      }
+      publish(snapshot);
+    });
+  }
+
+  /**
+   * The cluster's members as this node sees them, for the dashboard's nodes panel: {@code {"members": n, "nodes":
+   * [{"name", "roles", "gateway", "host", "startedAt"}]}} (a member not yet in the node directory has only its id).
+   */
+  private static JsonObject membership(JsonObject view) {
+    JsonArray nodes = new JsonArray();
+    for (Object o : view.getJsonArray("nodes", new JsonArray())) {
+      JsonObject n = (JsonObject) o;
+      nodes.add(new JsonObject().put("id", n.getString("id")).put("name", n.getString("name"))
+          .put("roles", n.getJsonArray("roles")).put("gateway", n.getString("gateway")).put("host", n.getString("host"))
+          .put("startedAt", n.getLong("startedAt")));
+    }
+    return new JsonObject().put("members", view.getInteger("members", nodes.size())).put("nodes", nodes);
   }
 
   private void publish(JsonObject snapshot) {

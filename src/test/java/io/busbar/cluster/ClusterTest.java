@@ -225,6 +225,48 @@ class ClusterTest {
    * Routes to nodes that are gone (VERTX5.md pitfall 8), put in place the way a failed clean-up leaves them: an
    * entry in Vert.x's {@code __vertx.subs} whose node is not a member.
    */
+  /** Every node reports to the dashboard, with the membership it sees. */
+  @Nested
+  class Dashboard {
+
+    @Test
+    void eachNodePublishesItsSnapshotWithTheClustersMembersToEveryNode() {
+      List<String> deployments = new CopyOnWriteArrayList<>();
+      try {
+        for (var entry : List.of(java.util.Map.entry(a, node("a", "gateway")), java.util.Map.entry(b,
+            node("b", "gateway,worker")))) {
+          JsonObject config = TestNode.testConfig().mergeIn(entry.getValue(), true)
+              .put("stats", new JsonObject().put("intervalMs", 200));
+          deployments.add(Await.result(entry.getKey().vertx().deployVerticle(new io.busbar.dashboard.StatsVerticle(),
+              new io.vertx.core.DeploymentOptions().setConfig(config))));
+        }
+        List<JsonObject> seenOnA = new CopyOnWriteArrayList<>();
+        var consumer = a.vertx().eventBus().<JsonObject>consumer(io.busbar.bus.Addresses.Stats.SNAPSHOTS,
+            m -> seenOnA.add(m.body()));
+        try {
+          Poll.until("a snapshot of B, published on B, that lists both members", WAIT, () -> seenOnA.stream()
+              .filter(snap -> "b".equals(snap.getJsonObject("node").getString("name")))
+              .anyMatch(snap -> snap.getJsonObject("cluster") != null && snap.getJsonObject("cluster")
+                  .getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("name")).toList()
+                  .containsAll(List.of("a", "b"))));
+          JsonObject ofB = seenOnA.stream().filter(snap -> "b".equals(snap.getJsonObject("node").getString("name")))
+              .reduce((x, y) -> y).orElseThrow();
+          assertThat(ofB.getJsonObject("node").getJsonArray("roles")).containsExactly("gateway", "worker");
+          assertThat(ofB.getJsonObject("cluster").getInteger("members")).isGreaterThanOrEqualTo(2);
+          assertThat(seenOnA).as("A reports too").anyMatch(snap -> "a".equals(snap.getJsonObject("node")
+              .getString("name")));
+        } finally {
+          Await.result(consumer.unregister());
+        }
+      } finally {
+        Await.result(a.vertx().undeploy(deployments.get(0)));
+        if (deployments.size() > 1) {
+          Await.result(b.vertx().undeploy(deployments.get(1)));
+        }
+      }
+    }
+  }
+
   @Nested
   class DeadRoutes {
 
