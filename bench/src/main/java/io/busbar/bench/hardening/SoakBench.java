@@ -84,8 +84,10 @@ final class SoakBench {
     d.put("soak.capacity.warmup", quick ? "5" : "15");
     d.put("soak.capacity.measure", quick ? "10" : "20");
     d.put("soak.fraction", "0.5");
-    d.put("soak.duration", quick ? "60" : "600");
-    d.put("soak.warmup", quick ? "10" : "30");
+    // The warm-up covers the dashboard's history (stats.historySize 300 snapshots, one a second), a bounded buffer
+    // that fills for 5 minutes; then 10 minutes are measured.
+    d.put("soak.duration", quick ? "60" : "930");
+    d.put("soak.warmup", quick ? "10" : "330");
     d.put("soak.sample", quick ? "5" : "10");
     d.put("soak.gc.every", quick ? "15" : "60");
     d.put("soak.echo.sockets", "4");
