@@ -72,7 +72,9 @@ class DashboardIT {
   @Test
   void pageLoadsLiveWithoutConsoleErrors() {
     assertThat(browser.driver().getTitle()).isEqualTo("Busbar");
-    assertThat(text("#node-name")).endsWith(":" + node.port());
+    assertThat(text("#node-name")).as("the node's name, as in /api/cluster and the meters").isNotBlank()
+        .doesNotContain(" ");
+    assertThat(text("#nodes .node .kv dd")).as("its roles and gateway address").contains(":" + node.port());
     assertThat(attrs("#queues-table tbody tr[data-queue]", "data-queue")).containsExactly("default", "priority", "cpu");
     assertThat(attrs("#nodes .node", "data-node")).hasSize(1);
     assertThat(attrs("#pools-table tr[data-pool]", "data-pool")).containsExactly("jobs", "jobs-cpu");

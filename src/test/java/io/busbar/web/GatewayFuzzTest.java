@@ -362,6 +362,7 @@ class GatewayFuzzTest {
         fresh.close();
       }
       TRANSPORT_RETRIES.incrementAndGet();
+      System.out.printf("fuzz: answered only on a second try (%s): %.300s%n", transport, bad);
     }
     assertThat(response.status()).as("status of %s: %s", bad, response.body()).isBetween(400, 499);
     assertThat(response.contentType()).as("type of %s", bad).isEqualTo("application/json");
