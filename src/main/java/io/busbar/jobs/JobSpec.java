@@ -2,6 +2,7 @@ package io.busbar.jobs;
 
 import io.busbar.bus.Addresses;
 import io.busbar.config.JobsConfig;
+import io.busbar.support.Numbers;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -82,11 +83,10 @@ public record JobSpec(String type, String queue, Object payload, int priority, D
     if (value == null) {
       return fallback;
     }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < min
-        || n.longValue() > max) {
+    if (!Numbers.isWholeIn(value, min, max)) {
       throw new InvalidJobException(field, "must be a whole number from " + min + " to " + max);
     }
-    return n.longValue();
+    return ((Number) value).longValue();
   }
 
   private static String string(JsonObject json, String field, String fallback, Pattern pattern, String rule) {

@@ -12,6 +12,7 @@ import io.busbar.jobs.cluster.ClusteredJobs;
 import io.busbar.jobs.store.JobStores;
 import io.busbar.jobs.webhook.WebhookOptions;
 import io.busbar.jobs.webhook.WebhookSender;
+import io.busbar.support.Numbers;
 import io.busbar.metrics.JobMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -142,10 +143,10 @@ public final class JobsVerticle extends VerticleBase {
 
   private long waitMs(Object body) {
     Object value = object(body).getValue("waitMs", 0);
-    if (!(value instanceof Number n) || n.longValue() < 0 || n.longValue() > config.maxWaitMs()) {
+    if (!Numbers.isWholeIn(value, 0, config.maxWaitMs())) {
       throw new InvalidJobException("waitMs", "must be a whole number of ms from 0 to " + config.maxWaitMs());
     }
-    return n.longValue();
+    return ((Number) value).longValue();
   }
 
   private JsonObject list(Object body) {

@@ -2,6 +2,7 @@ package io.busbar.jobs.handlers;
 
 import io.busbar.jobs.JobContext;
 import io.busbar.jobs.JobHandler;
+import io.busbar.support.Numbers;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -31,8 +32,8 @@ public final class SleepHandler implements JobHandler {
     if (value == null) {
       return fallback;
     }
-    if (value instanceof Number n && n.longValue() >= min && n.longValue() <= max) {
-      return n.longValue();
+    if (Numbers.isWholeIn(value, min, max)) {
+      return ((Number) value).longValue();
     }
     throw new IllegalArgumentException("payload." + field + ": a whole number from " + min + " to " + max);
   }
