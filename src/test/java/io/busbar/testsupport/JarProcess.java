@@ -165,6 +165,11 @@ public final class JarProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGTERM without waiting: the node stops the way an orchestrator stops it; see {@link #awaitExit}. */
+  public void terminate() {
+    process.destroy();
+  }
+
   /** SIGKILL: the process dies at once, as in a crash. */
   public void kill() {
     killAll(this);

@@ -158,6 +158,8 @@ public final class WorkerAgent implements AttemptListener {
    * rest are interrupted and handed back.
    */
   public Future<Void> drain() {
+    LOG.info("draining: no new jobs for this node; {} running, finishing for up to {} ms", runner.runningCount(),
+        config.cluster().drainMs());
     draining = true;
     beat();
     Promise<Void> drained = Promise.promise();
