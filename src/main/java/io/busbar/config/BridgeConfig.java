@@ -24,13 +24,17 @@ import java.util.List;
  * @param subjectRatePerSecond frames per second, on average, that all of one subject's connections on a node may
  *     send together (one token bucket shared by them); 0 for no limit
  * @param subjectRateBurst frames a subject's connections may send at once above that average
+ * @param maxQueuedBytes bytes that may wait to be written to one raw WebSocket before it counts as a slow consumer:
+ *     the burst a reading client absorbs, and the most a slow one holds (Vert.x's write queue high-water mark;
+ *     SockJS sessions keep vertx-web's own bound)
  * @param closeTimeoutMs how long a connection that the server closes (slow consumer, idle, abuse) has to complete
  *     the closing handshake before it is dropped: a client that does not read never sees the close frame
  */
 public record BridgeConfig(int maxFrameBytes, long replyTimeoutMs, long idleTimeoutMs, int maxHandlersPerSocket,
     int maxAddressLength, List<AddressRule> inbound, List<AddressRule> outbound, int maxConnections, int maxInFlight,
     int ratePerSecond, int rateBurst, int maxRateViolations, SlowConsumerPolicy slowConsumer,
-    int maxConnectionsPerSubject, int subjectRatePerSecond, int subjectRateBurst, long closeTimeoutMs) {
+    int maxConnectionsPerSubject, int subjectRatePerSecond, int subjectRateBurst, int maxQueuedBytes,
+    long closeTimeoutMs) {
 
   /** What to do with messages for a client that does not read them fast enough. */
   public enum SlowConsumerPolicy {
@@ -40,7 +44,8 @@ public record BridgeConfig(int maxFrameBytes, long replyTimeoutMs, long idleTime
   static BridgeConfig from(Conf c) {
     c.onlyKeys("maxFrameBytes", "replyTimeoutMs", "idleTimeoutMs", "maxHandlersPerSocket", "maxAddressLength",
         "inbound", "outbound", "maxConnections", "maxInFlight", "ratePerSecond", "rateBurst", "maxRateViolations",
-        "slowConsumer", "maxConnectionsPerSubject", "subjectRatePerSecond", "subjectRateBurst", "closeTimeoutMs");
+        "slowConsumer", "maxConnectionsPerSubject", "subjectRatePerSecond", "subjectRateBurst", "maxQueuedBytes",
+        "closeTimeoutMs");
     String slow = c.string("slowConsumer", "drop");
     if (!slow.equals("drop") && !slow.equals("close")) {
       throw new ConfigException(c.key("slowConsumer"), "must be drop or close, got " + Conf.describe(slow));
@@ -59,6 +64,7 @@ public record BridgeConfig(int maxFrameBytes, long replyTimeoutMs, long idleTime
         c.intIn("rateBurst", Math.max(1, rate * 2), 1, 100_000_000), c.intIn("maxRateViolations", 100, 1, 1_000_000),
         SlowConsumerPolicy.valueOf(slow.toUpperCase()), c.intIn("maxConnectionsPerSubject", 1000, 0, 10_000_000),
         subjectRate, c.intIn("subjectRateBurst", Math.max(1, subjectRate * 2), 1, 1_000_000_000),
+        c.intIn("maxQueuedBytes", 1024 * 1024, 16 * 1024, 256 * 1024 * 1024),
         c.longIn("closeTimeoutMs", 5_000, 100, 600_000));
   }
 }

@@ -74,7 +74,10 @@ class BridgeFanOutTest {
   @ParameterizedTest
   @EnumSource(Pace.class)
   void fastClientsGetEveryMessageWhileASlowOneIsDroppedAndTold(Pace pace) {
-    node = TestNode.start(new JsonObject().put("bridge", new JsonObject().put("slowConsumer", "drop")));
+    // A burst of 5,000 × 2 KB: 4 MiB of queue lets a reading client fall that far behind on a loaded machine; the
+    // paused one still overflows it.
+    node = TestNode.start(new JsonObject().put("bridge", new JsonObject().put("slowConsumer", "drop")
+        .put("maxQueuedBytes", 4 * 1024 * 1024)));
     List<BridgeClient> fast = subscribers(FAST_CLIENTS);
     BridgeClient slow = slowSubscriber();
 
@@ -98,7 +101,7 @@ class BridgeFanOutTest {
   void fastClientsGetEveryMessageWhileASlowOneIsClosed(Pace pace) {
     // The slow client reads again only after the fast ones got everything: give it time to see the close frame.
     node = TestNode.start(new JsonObject().put("bridge", new JsonObject().put("slowConsumer", "close")
-        .put("closeTimeoutMs", 600_000)));
+        .put("closeTimeoutMs", 600_000).put("maxQueuedBytes", 4 * 1024 * 1024)));
     List<BridgeClient> fast = subscribers(FAST_CLIENTS);
     BridgeClient slow = slowSubscriber();
     Logger sessionLog = (Logger) LoggerFactory.getLogger(BridgeSession.class);

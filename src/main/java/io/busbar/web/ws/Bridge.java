@@ -106,6 +106,7 @@ public final class Bridge {
 
   private void acceptWebSocket(ServerWebSocket ws, HttpConnection connection, Principal principal,
       SubjectLimits.Slot slot) {
+    ws.setWriteQueueMaxSize(config.maxQueuedBytes());
     FrameChannel channel = new WebSocketChannel(ws, connection);
     BridgeSession session = open(channel, principal, slot);
     ws.textMessageHandler(session::onFrame);
