@@ -60,6 +60,8 @@ public final class JobEngine implements AttemptListener {
   private final Map<String, String> idempotency = new HashMap<>();
   private final Map<String, Long> timeouts = new HashMap<>();
   private final Map<String, List<Promise<Job>>> waiters = new HashMap<>();
+  /** Jobs whose final state is not in the store yet → the state they had before, which is what readers see. */
+  private final Map<String, Job> unstored = new HashMap<>();
   private final ServiceTimeEstimator estimates = ServiceTimeEstimator.withHalfLife(50);
   private final Expiry expiry = new Expiry();
   private final StoreWriter writer;
@@ -273,7 +275,7 @@ public final class JobEngine implements AttemptListener {
 
   /** The job; with {@code waitMs} > 0 and the job not final, answers when it becomes final or the wait ends. */
   public Future<Job> get(String id, long waitMs) {
-    Job job = jobs.get(id);
+    Job job = visible(id);
     if (job == null) {
       return Future.failedFuture(notFound(id));
     }
@@ -287,9 +289,16 @@ public final class JobEngine implements AttemptListener {
       if (list != null && list.remove(promise) && list.isEmpty()) {
         waiters.remove(id);
       }
-      promise.tryComplete(jobs.getOrDefault(id, job));
+      Job now = visible(id);
+      promise.tryComplete(now != null ? now : job);
     });
     return promise.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** The job as readers may see it: a final state only once it is stored. */
+  private Job visible(String id) {
+    Job before = unstored.get(id);
+    return before != null ? before : jobs.get(id);
   }
 
   /** Cancels a job that is not final; a running job's thread is interrupted. */
@@ -567,21 +576,37 @@ public final class JobEngine implements AttemptListener {
     return finish(job.toBuilder().error(kind, message), JobState.DEAD_LETTERED).mapEmpty();
   }
 
+  /**
+   * Records the job's final state and, once that is in the store, tells the world: its event, its webhook, its
+   * batch and its long polls. Never before: a node that dies between the two would run the job again on recovery
+   * (or on another node), and a completion announced twice with two results is what at-least-once must not show.
+   */
   private Future<Job> finish(Job.Builder builder, JobState state) {
     Job done = builder.state(state).finishedAt(System.currentTimeMillis()).build();
-    jobs.put(done.id(), done);
+    Job before = jobs.put(done.id(), done);
+    if (before != null) {
+      unstored.put(done.id(), before);
+    }
     expiry.add(done);
+    if (done.webhook() != null) {
+      // Before the job itself: a job stored as finished always has its webhook stored as pending.
+      writer.put(WEBHOOKS, new JsonObject().put("id", done.id()).put("job", done.toJson()));
+    }
+    return writer.put(JOBS, done.toJson())
+        .andThen(ar -> unstored.remove(done.id()))
+        .onSuccess(v -> announceFinished(done))
+        .onFailure(e -> LOG.error("job {} is {} but could not be stored; it is not announced", done.id(),
+            done.state().wire(), e))
+        .map(done);
+  }
+
+  private void announceFinished(Job done) {
     events.changed(done);
     events.finished(done);
     List<Promise<Job>> waiting = waiters.remove(done.id());
     if (waiting != null) {
       waiting.forEach(p -> p.tryComplete(done));
     }
-    if (done.webhook() != null) {
-      // Before the job itself: a job stored as finished always has its webhook stored as pending.
-      writer.put(WEBHOOKS, new JsonObject().put("id", done.id()).put("job", done.toJson()));
-    }
-    return writer.put(JOBS, done.toJson()).map(done);
   }
 
   /** The webhook of job {@code id} was delivered or given up: it is not sent again after a restart. */

@@ -1,0 +1,158 @@
+package io.busbar.jobs.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.busbar.config.BusbarConfig;
+import io.busbar.config.JobsConfig;
+import io.busbar.jobs.Job;
+import io.busbar.jobs.JobHandlers;
+import io.busbar.jobs.JobSpec;
+import io.busbar.jobs.JobState;
+import io.busbar.jobs.store.JobStore;
+import io.busbar.jobs.store.MemoryJobStore;
+import io.busbar.metrics.JobMeters;
+import io.busbar.testsupport.Await;
+import io.busbar.testsupport.Poll;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A job's completion is announced (its event, its webhook, its long polls, what a read shows) only once its final
+ * state is in the store. Announced earlier, a node that died in between would run the job again on recovery, or a
+ * successor scheduler would, and the client would see two completions with two results.
+ */
+class FinishAnnouncementTest {
+
+  /** The memory store, except that writing a final job waits until the test opens the gate. */
+  private static final class GatedStore implements JobStore {
+    final MemoryJobStore delegate = new MemoryJobStore();
+    final CountDownLatch gate = new CountDownLatch(1);
+    final AtomicInteger heldWrites = new AtomicInteger();
+
+    @Override
+    public List<JsonObject> loadAll(String collection) {
+      return delegate.loadAll(collection);
+    }
+
+    @Override
+    public void write(String collection, List<JsonObject> upserts, List<String> deletes) {
+      boolean finalJob = upserts.stream().anyMatch(r -> JobState.SUCCEEDED.wire().equals(r.getString("state")));
+      if (finalJob && gate.getCount() > 0) {
+        heldWrites.incrementAndGet();
+        try {
+          if (!gate.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the test never opened the gate");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      delegate.write(collection, upserts, deletes);
+    }
+
+    @Override
+    public String durability() {
+      return delegate.durability();
+    }
+
+    @Override
+    public String kind() {
+      return "gated";
+    }
+
+    @Override
+    public void close() {
+      gate.countDown();
+      delegate.close();
+    }
+  }
+
+  private final GatedStore store = new GatedStore();
+  private final List<String> webhooks = new CopyOnWriteArrayList<>();
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private Vertx vertx;
+  private Context context;
+  private JobsConfig config;
+  private JobEngine engine;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    config = BusbarConfig.from(new JsonObject().put("jobs", new JsonObject().put("store", "memory")
+        .put("pools", new JsonObject().put("main", new JsonObject().put("kind", "fixed").put("size", 1)))
+        .put("queues", new JsonObject().put("default", new JsonObject().put("policy", "fcfs").put("pool", "main")))))
+        .jobs();
+    JobHandlers.of(vertx).register("echo", job -> job.payload());
+    JobEvents jobEvents = new JobEvents(vertx.eventBus(), JobMeters.get(), job -> webhooks.add(job.id()));
+    engine = call(() -> JobEngine.local(vertx, context, config, store, JobHandlers.of(vertx), jobEvents, null));
+    Await.result(onContext(engine::start));
+  }
+
+  @AfterEach
+  void stop() {
+    store.gate.countDown();
+    Await.result(vertx.close());
+  }
+
+  @Test
+  void aFinishedJobIsAnnouncedOnlyOnceItsFinalStateIsStored() throws Exception {
+    JsonObject receipt = Await.result(onContext(() -> engine.submit(JobSpec.fromJson(
+        new JsonObject().put("type", "echo").put("payload", "hello").put("webhook", "http://127.0.0.1:9/hook"),
+        config))));
+    String id = receipt.getString("id");
+    vertx.eventBus().<JsonObject>consumer(receipt.getString("eventsAddress"),
+        m -> events.add(m.body().getString("event")));
+    Future<Job> longPoll = onContext(() -> engine.get(id, 30_000));
+
+    Poll.until("the final write to reach the store", Duration.ofSeconds(10), () -> store.heldWrites.get() == 1);
+    Job seen = Await.result(onContext(() -> engine.get(id, 0)));
+    assertThat(seen.state()).as("what a read shows while the final state is unstored").isEqualTo(JobState.RUNNING);
+    assertThat(longPoll.isComplete()).as("the long poll").isFalse();
+    assertThat(webhooks).as("webhooks").isEmpty();
+    assertThat(events).as("events").doesNotContain(JobState.SUCCEEDED.wire());
+
+    store.gate.countDown();
+
+    assertThat(Await.result(longPoll).state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(Await.result(longPoll).result()).isEqualTo("hello");
+    Poll.until("the webhook and the event", Duration.ofSeconds(10),
+        () -> webhooks.size() == 1 && events.contains(JobState.SUCCEEDED.wire()));
+    assertThat(webhooks).containsExactly(id);
+    assertThat(Await.result(onContext(() -> engine.get(id, 0))).state()).isEqualTo(JobState.SUCCEEDED);
+  }
+
+  /** Runs {@code action} on the engine's context, as the engine requires. */
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
+
+  private <T> T call(Callable<T> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        promise.complete(action.call());
+      } catch (Exception e) {
+        promise.fail(e);
+      }
+    });
+    return Await.result(promise.future());
+  }
+}
