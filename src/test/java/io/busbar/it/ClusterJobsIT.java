@@ -14,6 +14,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +32,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Losing a node of a cluster of fat jars loses no accepted job and completes none twice: {@code kill -9} of a
@@ -45,6 +49,7 @@ class ClusterJobsIT {
   private final String cluster = "busbar-it-" + UUID.randomUUID();
   private final int portBase = 30_000 + ThreadLocalRandom.current().nextInt(400) * 10;
   private final List<JarProcess> nodes = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
   /** Job id → the distinct completions delivered for it (delivery id and finish time). */
   private final Map<String, Set<String>> succeeded = new ConcurrentHashMap<>();
   private Vertx vertx;
@@ -66,11 +71,17 @@ class ClusterJobsIT {
   }
 
   @AfterEach
-  void stop() {
+  void stop(TestInfo test) throws IOException {
     for (int i = nodes.size() - 1; i >= 0; i--) {
       nodes.get(i).close();   // workers first, while the scheduler still takes their last ends
     }
     Await.result(vertx.close());
+    // Each node's output, to read after a failure (CI keeps target/).
+    Path dir = Path.of("target", "it-logs", getClass().getSimpleName(), test.getTestMethod().orElseThrow().getName());
+    Files.createDirectories(dir);
+    for (int i = 0; i < nodes.size(); i++) {
+      Files.writeString(dir.resolve(names.get(i) + ".log"), nodes.get(i).output());
+    }
   }
 
   private JarProcess node(String name, String roles) {
@@ -90,6 +101,7 @@ class ClusterJobsIT {
     env.put("BUSBAR_JOBS_POOLS_JOBS_MAX", "4");
     JarProcess node = JarProcess.start(env, "-cluster");
     nodes.add(node);
+    names.add(name);
     return node;
   }
 

@@ -96,4 +96,43 @@ class RecoveryTest {
       Await.result(vertx.close());
     }
   }
+
+  @Test
+  void aPendingWebhookOfAnEndThatWasNeverStoredIsDroppedAndTheJobRunsAgainWithOneWebhookOfItsOwn(@TempDir Path data) {
+    Vertx vertx = Vertx.vertx();
+    List<JsonObject> deliveries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer receiver = Await.result(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(b -> {
+      deliveries.add(b.toJsonObject().put("delivery", request.getHeader("Busbar-Delivery")));
+      request.response().setStatusCode(204).end();
+    })).listen(0, "127.0.0.1"));
+    try {
+      long now = System.currentTimeMillis();
+      String webhook = "http://127.0.0.1:" + receiver.actualPort() + "/hook";
+      Job queued = Job.fromJson(stored("again", JobState.QUEUED, 0, now, "default").toJson().put("webhook", webhook));
+      Job neverStored = Job.fromJson(queued.toJson().put("state", JobState.SUCCEEDED.wire()).put("attempts", 1)
+          .put("result", "from the attempt that died with its node").put("finishedAt", now - 5));
+      try (JobStore store = JobStores.open("mvstore", data, false)) {
+        // What a node leaves behind when it dies after writing a job's pending webhook and before the job's end.
+        store.write("jobs", List.of(queued.toJson()), List.of());
+        store.write("webhooks", List.of(new JsonObject().put("id", "again").put("job", neverStored.toJson())),
+            List.of());
+      }
+
+      try (JobsFixture jobs = JobsFixture.start(new JsonObject().put("jobs", new JsonObject().put("store", "mvstore")
+          .put("dataDir", data.toString())))) {
+        Job done = jobs.awaitFinal("again");
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        Poll.until("the webhook of the run after the restart", Duration.ofSeconds(10), () -> !deliveries.isEmpty());
+        // A second job's webhook, sent after, shows that nothing else was on its way.
+        Job fresh = jobs.awaitFinal(jobs.submit(new JsonObject().put("type", "echo").put("payload", 1)
+            .put("webhook", webhook)).id());
+        Poll.until("the new job's webhook", Duration.ofSeconds(10), () -> deliveries.size() >= 2);
+        assertThat(deliveries).extracting(d -> d.getString("id")).containsExactly("again", fresh.id());
+        assertThat(deliveries.get(0).getLong("finishedAt")).isEqualTo(done.finishedAt());
+        assertThat(deliveries.get(0).getString("result")).isEqualTo("again");
+      }
+    } finally {
+      Await.result(vertx.close());
+    }
+  }
 }

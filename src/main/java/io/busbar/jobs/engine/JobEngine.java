@@ -125,13 +125,29 @@ public final class JobEngine implements AttemptListener {
   public Future<Void> start() {
     return vertx.executeBlocking(() -> List.of(store.loadAll(JOBS), store.loadAll(WEBHOOKS))).map(loaded -> {
       recover(loaded.get(0));
-      // Webhooks whose node stopped or died before they were settled go out again (at least once).
-      loaded.get(1).forEach(pending -> events.webhook(Job.fromJson(pending.getJsonObject("job"))));
+      loaded.get(1).forEach(pending -> resendPending(Job.fromJson(pending.getJsonObject("job"))));
       timers.add(vertx.setPeriodic(250, t -> adjustPools()));
       timers.add(vertx.setPeriodic(1_000, t -> expireFinished()));
       dispatch();
       return null;
     });
+  }
+
+  /**
+   * A webhook whose node stopped or died before it was settled goes out again (at least once), if the end it
+   * tells of is the one stored: its job is stored with that end, or is no longer stored (it ended and expired). A
+   * pending webhook is written before its job's end, so a node that died between the two leaves the job stored
+   * unfinished: it runs again, and its new end brings a webhook of its own; the old one is dropped unsent.
+   */
+  private void resendPending(Job finished) {
+    Job stored = jobs.get(finished.id());
+    if (stored == null || (stored.state() == finished.state() && stored.finishedAt() == finished.finishedAt())) {
+      events.webhook(finished);
+    } else {
+      LOG.info("job {} is stored {}: the webhook of an end that was never stored is dropped", finished.id(),
+          stored.state().wire());
+      writer.delete(WEBHOOKS, finished.id());
+    }
   }
 
   /**
