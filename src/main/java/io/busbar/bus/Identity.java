@@ -32,13 +32,23 @@ public record Identity(String subject, Set<String> authorities) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     if (options.getHeaders() != null) {
       options.getHeaders().forEach((name, value) -> {
-        if (!name.toLowerCase().startsWith(HEADER_PREFIX)) {
+        if (!isReserved(name)) {
           headers.add(name, value);
         }
       });
     }
-    headers.set(SUBJECT, subject).set(AUTHORITIES, String.join(",", new TreeSet<>(authorities)));
+    headers.set(SUBJECT, subject).set(AUTHORITIES, authorities.isEmpty() ? ""
+        : String.join(",", new TreeSet<>(authorities)));
     return options.setHeaders(headers);
+  }
+
+  /**
+   * True for a header Busbar reserves ({@code busbar-*}, any case). They are for the services a message reaches,
+   * never for clients: the gateway leaves them out of what it delivers to WebSocket and SSE clients, so that a
+   * subscriber does not learn who published, nor a client the identity a service echoes back.
+   */
+  public static boolean isReserved(String header) {
+    return header.regionMatches(true, 0, HEADER_PREFIX, 0, HEADER_PREFIX.length());
   }
 
   /** The identity in {@code headers}, or null for a trusted message from inside. */

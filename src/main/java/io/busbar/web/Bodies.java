@@ -1,11 +1,13 @@
 package io.busbar.web;
 
+import io.busbar.bus.Identity;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 
-/** How an event-bus message body is shown to outside clients as JSON. */
+/** How an event-bus message's body and headers are shown to outside clients as JSON. */
 public final class Bodies {
 
   private Bodies() {
@@ -24,5 +26,22 @@ public final class Bodies {
       return Base64.getEncoder().encodeToString(bytes);
     }
     return String.valueOf(body);
+  }
+
+  /** The headers a client may see (all but Busbar's reserved {@code busbar-*} ones), or null when none are left. */
+  public static JsonObject clientHeaders(MultiMap headers) {
+    if (headers == null || headers.isEmpty()) {
+      return null;
+    }
+    JsonObject shown = null;
+    for (var header : headers) {
+      if (!Identity.isReserved(header.getKey())) {
+        if (shown == null) {
+          shown = new JsonObject();
+        }
+        shown.put(header.getKey(), header.getValue());
+      }
+    }
+    return shown;
   }
 }

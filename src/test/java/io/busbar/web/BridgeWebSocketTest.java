@@ -53,7 +53,23 @@ class BridgeWebSocketTest {
       client.send(new JsonObject().put("type", "send").put("address", "demo.echo").put("replyAddress", "h-1")
           .put("headers", new JsonObject().put("x-trace", "abc")).put("body", 1));
 
-      assertThat(client.next().getJsonObject("headers").getString("x-trace")).isEqualTo("abc");
+      JsonObject headers = client.next().getJsonObject("headers");
+      assertThat(headers.getString("x-trace")).isEqualTo("abc");
+      // The service received the caller's identity too (busbar-subject...), but that is never shown to clients.
+      assertThat(headers.fieldNames()).containsExactly("x-trace");
+    }
+  }
+
+  @Test
+  void subscribersDoNotLearnThePublishersIdentity() {
+    try (BridgeClient subscriber = node.bridge().register("test.who-published");
+        BridgeClient publisher = node.bridge()) {
+      publisher.send(new JsonObject().put("type", "publish").put("address", "test.who-published")
+          .put("headers", new JsonObject().put("x-trace", "p")).put("body", 1));
+
+      JsonObject frame = subscriber.next();
+      assertThat(frame.getInteger("body")).isEqualTo(1);
+      assertThat(frame.getJsonObject("headers").fieldNames()).containsExactly("x-trace");
     }
   }
 

@@ -56,6 +56,7 @@ class GatewayFuzzTest {
 
   private static final int SCALE = Integer.getInteger("busbar.fuzz.scale", 1);
   private static final int MAX_HANDLERS = 4;
+  private static final String WHOAMI = "test.fuzz.whoami";
   private static final Duration SETTLE = Duration.ofSeconds(15);
   /** Requests answered only when sent again on a fresh client (see {@link #assertRefused}); at most a few. */
   private static final AtomicInteger TRANSPORT_RETRIES =
@@ -81,6 +82,12 @@ class GatewayFuzzTest {
         .put("api", new JsonObject().put("maxBodyBytes", BadRequests.MAX_BODY_BYTES))
         .put("jobs", new JsonObject().put("maxBatch", 3)));
     http = node.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    // A service that answers with the headers it received, as the body: what a recipient of a client's frame sees.
+    Await.result(node.vertx().eventBus().<Object>consumer(WHOAMI, m -> {
+      JsonObject seen = new JsonObject();
+      m.headers().forEach(seen::put);
+      m.reply(seen);
+    }).completion());
     Map<String, Double> quiet = settledGauges();
     neighbour = Neighbour.start(node.vertx(), node.port(), "test.fuzz.neighbour", 10);
     baseline = new TreeMap<>(quiet);
@@ -315,20 +322,33 @@ class GatewayFuzzTest {
       try (BridgeClient client = node.bridge()) {
         JsonObject sent = new JsonObject();
         headers.forEach(sent::put);
-        client.send(new JsonObject().put("type", "send").put("address", "demo.echo").put("replyAddress", "who")
+        client.send(new JsonObject().put("type", "send").put("address", WHOAMI).put("replyAddress", "who")
             .put("headers", sent).put("body", 1));
-        JsonObject seen = client.next().getJsonObject("headers");
-        Map<String, Object> reservedSeen = new TreeMap<>();
-        seen.forEach(e -> {
-          if (e.getKey().toLowerCase().startsWith("busbar-")) {
-            reservedSeen.put(e.getKey(), e.getValue());
-          }
-        });
-        assertThat(reservedSeen).isEqualTo(Map.of("busbar-subject", "anonymous", "busbar-authorities", ""));
+        JsonObject seen = client.next().getJsonObject("body");
+        assertThat(reserved(seen)).as("what the service sees")
+            .isEqualTo(Map.of("busbar-subject", "anonymous", "busbar-authorities", ""));
         headers.keySet().stream().filter(name -> name.startsWith("x-"))
             .forEach(name -> assertThat(seen.getString(name)).as("header %s", name).isEqualTo("plain"));
+
+        // demo.echo replies with the headers it received: the client gets its own back, Busbar's never.
+        client.send(new JsonObject().put("type", "send").put("address", "demo.echo").put("replyAddress", "echo")
+            .put("headers", sent).put("body", 1));
+        JsonObject echoed = client.next().getJsonObject("headers", new JsonObject());
+        assertThat(reserved(echoed)).as("reserved headers a client receives").isEmpty();
+        headers.keySet().stream().filter(name -> name.startsWith("x-"))
+            .forEach(name -> assertThat(echoed.getString(name)).as("echoed header %s", name).isEqualTo("plain"));
       }
     });
+  }
+
+  private static Map<String, Object> reserved(JsonObject headers) {
+    Map<String, Object> found = new TreeMap<>();
+    headers.forEach(e -> {
+      if (e.getKey().toLowerCase().startsWith("busbar-")) {
+        found.put(e.getKey(), e.getValue());
+      }
+    });
+    return found;
   }
 
   private static String randomCase(String name, int bits) {

@@ -8,6 +8,7 @@ import io.busbar.testsupport.Poll;
 import io.busbar.testsupport.SseStream;
 import io.busbar.testsupport.TestNode;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.JsonObject;
@@ -155,9 +156,15 @@ class HttpApiTest {
       node.vertx().eventBus().publish("test.sse", new JsonObject().put("n", 1));
       node.vertx().eventBus().publish("test.sse", new JsonObject().put("n", 2));
 
-      Poll.until("two events", Duration.ofSeconds(10), () -> stream.text().contains("\"n\":2"));
+      // As a client's publish through the gateway carries it: its identity is for services, not subscribers.
+      node.vertx().eventBus().publish("test.sse", new JsonObject().put("n", 3), new DeliveryOptions()
+          .addHeader("busbar-subject", "alice").addHeader("busbar-authorities", "admin").addHeader("x-trace", "t"));
+
+      Poll.until("three events", Duration.ofSeconds(10), () -> stream.text().contains("\"n\":3"));
       assertThat(stream.text()).contains("event: message\nid: 1\ndata: {\"address\":\"test.sse\",\"body\":{\"n\":1}}\n\n")
-          .contains("id: 2\n");
+          .contains("id: 2\n")
+          .contains("id: 3\ndata: {\"address\":\"test.sse\",\"body\":{\"n\":3},\"headers\":{\"x-trace\":\"t\"}}\n\n")
+          .doesNotContain("alice");
     }
     Poll.until("the SSE consumer removed", Duration.ofSeconds(10),
         () -> Metrics.value(node, "busbar_gateway_subscriptions") == 0);

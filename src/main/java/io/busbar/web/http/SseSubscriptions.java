@@ -63,9 +63,8 @@ public final class SseSubscriptions {
       return;
     }
     JsonObject data = new JsonObject().put("address", address).put("body", Bodies.toJson(message.body()));
-    if (!message.headers().isEmpty()) {
-      JsonObject headers = new JsonObject();
-      message.headers().forEach(headers::put);
+    JsonObject headers = Bodies.clientHeaders(message.headers());
+    if (headers != null) {
       data.put("headers", headers);
     }
     response.write("event: message\nid: " + id + "\ndata: " + data.encode() + "\n\n");

@@ -24,9 +24,8 @@ final class BridgeFrames {
 
   static String rec(String address, Object body, MultiMap headers, String replyAddress) {
     JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", Bodies.toJson(body));
-    if (headers != null && !headers.isEmpty()) {
-      JsonObject h = new JsonObject();
-      headers.forEach(h::put);
+    JsonObject h = Bodies.clientHeaders(headers);
+    if (h != null) {
       frame.put("headers", h);
     }
     if (replyAddress != null) {
