@@ -28,6 +28,10 @@ import java.util.Map;
  * <tr><td>bench.results</td><td>{@code <busbar.dir>/bench/results}</td><td>where JSON results go</td></tr>
  * <tr><td>bench.logs</td><td>{@code <busbar.dir>/bench/target/logs}</td><td>stdout/stderr of the server JVMs</td></tr>
  * <tr><td>bench.jvm.flags</td><td>-Xmx512m</td><td>JVM flags of both servers (space-separated)</td></tr>
+ * <tr><td>bench.busbar.flags</td><td>(none)</td><td>extra JVM flags of the Busbar server only (space-separated),
+ *   e.g. a {@code -XX:StartFlightRecording=...} to profile it</td></tr>
+ * <tr><td>bench.busbar.metrics</td><td>true</td><td>{@code false} starts Busbar with
+ *   {@code -options {"metricsOptions":{"enabled":false}}}, to split the metrics' cost from the gateway's</td></tr>
  * <tr><td>bench.bare.instances</td><td>1</td><td>BareBridge verticle instances (event loops serving HTTP)</td></tr>
  * <tr><td>bench.payload.bytes</td><td>64</td><td>length of the {@code payload} string in each request</td></tr>
  * <tr><td>bench.ready.timeout</td><td>90</td><td>deadline for a server to become ready</td></tr>
@@ -46,6 +50,8 @@ public record BenchConfig(
   Path resultsDir,
   Path logsDir,
   List<String> jvmFlags,
+  List<String> busbarFlags,
+  boolean busbarMetrics,
   int bareInstances,
   int payloadBytes,
   Duration readyTimeout,
@@ -99,6 +105,8 @@ public record BenchConfig(
       Path.of(lookup.get("bench.results", busbarDir.resolve("bench/results").toString())).toAbsolutePath(),
       Path.of(lookup.get("bench.logs", busbarDir.resolve("bench/target/logs").toString())).toAbsolutePath(),
       List.of(lookup.get("bench.jvm.flags", "-Xmx512m").trim().split("\\s+")),
+      words(lookup.get("bench.busbar.flags", "")),
+      lookup.bool("bench.busbar.metrics", "true"),
       lookup.integer("bench.bare.instances", "1"),
       lookup.integer("bench.payload.bytes", "64"),
       lookup.seconds("bench.ready.timeout", "90"),
@@ -110,7 +118,19 @@ public record BenchConfig(
     return SUT_BUSBAR.equals(sut) ? "busbar" : "bare-b";
   }
 
+  private static List<String> words(String value) {
+    return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+  }
+
   private record Lookup(Map<String, String> given) {
+
+    boolean bool(String key, String fallback) {
+      String value = get(key, fallback);
+      if (!"true".equals(value) && !"false".equals(value)) {
+        throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
+      }
+      return Boolean.parseBoolean(value);
+    }
 
     String get(String key, String fallback) {
       String value = given.get(key);

@@ -160,9 +160,15 @@ public final class GatewayBench {
    * store is in memory so each run starts clean.
    */
   private ServerProcess startBusbar(String label) throws IOException {
-    return ServerProcess.busbar(config.busbarDir(), config.busbarJar()).label(label).logsDir(config.logsDir())
-      .jvmFlags(config.jvmFlags()).env("BUSBAR_BRIDGE_RATE_PER_SECOND", "0").env("BUSBAR_JOBS_STORE", "memory")
-      .start();
+    List<String> flags = new ArrayList<>(config.jvmFlags());
+    flags.addAll(config.busbarFlags());
+    ServerProcess.Builder busbar = ServerProcess.busbar(config.busbarDir(), config.busbarJar()).label(label)
+      .logsDir(config.logsDir()).jvmFlags(flags).env("BUSBAR_BRIDGE_RATE_PER_SECOND", "0")
+      .env("BUSBAR_JOBS_STORE", "memory");
+    if (!config.busbarMetrics()) {
+      busbar.jarArgs("-options", "{\"metricsOptions\":{\"enabled\":false}}");
+    }
+    return busbar.start();
   }
 
   /** {@link BareBridge} with this JVM's class path, ready when {@code GET /eventbus/info} answers. */

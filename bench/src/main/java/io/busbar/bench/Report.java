@@ -34,10 +34,11 @@ final class Report {
   /** One-line description of the settings and machine, used as the table title. */
   String settingsLine() {
     return String.format(Locale.ROOT,
-      "prime %s s (per server: heaviest scenario first, then each scenario), warm-up %s s + measure %s s per run, %d round(s), %d cores, Java %s, server flags %s",
+      "prime %s s (per server: heaviest scenario first, then each scenario), warm-up %s s + measure %s s per run, %d round(s), %d cores, Java %s, server flags %s, busbar flags [%s], busbar metrics %s",
       seconds(config.prime().toMillis()), seconds(config.warmup().toMillis()), seconds(config.measure().toMillis()), config.rounds(),
       Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-      String.join(" ", config.jvmFlags()));
+      String.join(" ", config.jvmFlags()), String.join(" ", config.busbarFlags()),
+      config.busbarMetrics() ? "on" : "off");
   }
 
   void print(PrintStream out) {
@@ -96,6 +97,8 @@ final class Report {
         .put("candidate", config.sutLabel())
         .put("busbarJar", busbarJar())
         .put("serverJvmFlags", new JsonArray(new ArrayList<>(config.jvmFlags())))
+        .put("busbarJvmFlags", new JsonArray(new ArrayList<>(config.busbarFlags())))
+        .put("busbarMetrics", config.busbarMetrics())
         .put("bareInstances", config.bareInstances())
         .put("payloadBytes", config.payloadBytes())
         .put("latencyUnit", "microseconds")
