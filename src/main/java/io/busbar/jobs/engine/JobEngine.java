@@ -361,7 +361,8 @@ public final class JobEngine implements AttemptListener {
   /** A page of jobs, newest first, optionally of one queue and one state. */
   public JsonObject list(String queue, JobState state, int limit, int offset) {
     List<Job> matching = new ArrayList<>();
-    for (Job job : jobs.values()) {
+    for (Job stored : jobs.values()) {
+      Job job = unstored.getOrDefault(stored.id(), stored);   // as get shows it: final only once stored
       if ((queue == null || queue.equals(job.queue())) && (state == null || state == job.state())) {
         matching.add(job);
       }

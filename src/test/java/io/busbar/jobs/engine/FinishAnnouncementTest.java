@@ -123,6 +123,9 @@ class FinishAnnouncementTest {
     Poll.until("the final write to reach the store", Duration.ofSeconds(10), () -> store.heldWrites.get() == 1);
     Job seen = Await.result(onContext(() -> engine.get(id, 0)));
     assertThat(seen.state()).as("what a read shows while the final state is unstored").isEqualTo(JobState.RUNNING);
+    JsonObject listed = call(() -> engine.list(null, null, 10, 0));
+    assertThat(listed.getJsonArray("jobs").getJsonObject(0).getString("state")).as("the list")
+        .isEqualTo(JobState.RUNNING.wire());
     assertThat(longPoll.isComplete()).as("the long poll").isFalse();
     assertThat(webhooks).as("webhooks").isEmpty();
     assertThat(events).as("events").doesNotContain(JobState.SUCCEEDED.wire());
