@@ -33,6 +33,11 @@ final class RouteHealer {
   /** How long a departed node is remembered. */
   private static final long MEMORY_MS = 10 * 60_000;
   private static final long SECOND_SWEEP_MS = 2_000;
+  /**
+   * How long after a route is removed from the cluster's map a node's event bus may still use it: Vert.x updates its
+   * routing cache from the map's events, asynchronously. A request sent in that window may still go to the gone node.
+   */
+  private static final long ROUTING_LAG_MS = 5_000;
 
   private final Vertx vertx;
   private final ClusterView view;
@@ -40,6 +45,8 @@ final class RouteHealer {
   private final StaleRoutes routes;
   private final Map<String, Long> departed = new ConcurrentHashMap<>();
   private volatile Set<String> suspects = Set.of();
+  /** When routes of gone nodes were last removed (epoch ms), by any heal or sweep. */
+  private volatile long lastRemovalAt;
 
   RouteHealer(Vertx vertx, ClusterView view, ClusterMeters meters) {
     this.vertx = vertx;
@@ -88,8 +95,9 @@ final class RouteHealer {
    * For a request to {@code address} sent at {@code sentAt} that failed with TIMEOUT or NO_HANDLERS: removes the
    * address's routes to nodes that are not members and are known to be gone (they left, were absent from the last
    * sweep, or have no node info: a node joining writes its node info before it registers anything) and answers
-   * {@code {"retry", "removed"}}; retry is true when such routes were found or a member left since the request was
-   * sent, the failure then most likely being the departed node's.
+   * {@code {"retry", "removed"}}; retry is true when such routes were found, or routes of gone nodes were removed
+   * shortly before the request was sent or since, or a member left since it was sent: the failure then most likely
+   * being the departed node's.
    */
   Future<JsonObject> heal(String address, long sentAt) {
     boolean leftSince = departed.values().stream().anyMatch(at -> at >= sentAt);
@@ -100,7 +108,9 @@ final class RouteHealer {
     return vertx.executeBlocking(() -> {
       int removed = count(routes.remove(address, id -> !members.contains(id)
           && (departed.containsKey(id) || suspects.contains(id) || !routes.hasNodeInfo(id))));
-      return new JsonObject().put("retry", removed > 0 || leftSince).put("removed", removed);
+      // A request sent just after another removed the route may have gone to it anyway (ROUTING_LAG_MS).
+      boolean removedLately = lastRemovalAt >= sentAt - ROUTING_LAG_MS;
+      return new JsonObject().put("retry", removed > 0 || leftSince || removedLately).put("removed", removed);
     }, false);
   }
 
@@ -119,6 +129,7 @@ final class RouteHealer {
 
   private int count(int removed) {
     if (removed > 0) {
+      lastRemovalAt = System.currentTimeMillis();
       LOG.info("cluster: removed {} event-bus registrations of nodes that are gone", removed);
       meters.staleRoutesRemoved(removed);
     }
