@@ -25,13 +25,23 @@ public final class ClusterClient {
 
   /** The cluster as this node sees it (see {@link Addresses.Cluster#VIEW}). */
   public Future<JsonObject> view() {
-    return bus.<JsonObject>request(Addresses.Cluster.VIEW, null, LOCAL).map(Message::body);
+    return view(LOCAL);
+  }
+
+  /** As {@link #view()}, failing with TIMEOUT after {@code timeoutMs}. */
+  public Future<JsonObject> view(long timeoutMs) {
+    return view(new DeliveryOptions(LOCAL).setSendTimeout(timeoutMs));
+  }
+
+  private Future<JsonObject> view(DeliveryOptions options) {
+    return bus.<JsonObject>request(Addresses.Cluster.VIEW, null, options).map(Message::body);
   }
 
   /**
    * Whether a request to {@code address}, sent at {@code sentAt} (epoch ms) and failed with {@code failure}, should
    * be sent once more: only TIMEOUT and NO_HANDLERS failures, and only when a node that left explains them (its
-   * routes to {@code address} were found and removed, or a member left while the request was in flight).
+   * routes to {@code address} were found and removed, routes of gone nodes were removed just before the request or
+   * since, or a member left while the request was in flight; see {@code RouteHealer.heal}).
    */
   public Future<Boolean> retryAfter(String address, long sentAt, Throwable failure) {
     if (!(failure instanceof ReplyException r)

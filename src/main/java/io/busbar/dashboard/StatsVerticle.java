@@ -1,6 +1,7 @@
 package io.busbar.dashboard;
 
 import io.busbar.bus.Addresses;
+import io.busbar.cluster.ClusterClient;
 import io.busbar.config.BusbarConfig;
 import io.busbar.config.Conf;
 import io.busbar.web.GatewayVerticle;
@@ -60,7 +61,7 @@ public final class StatsVerticle extends VerticleBase {
     Future<JsonObject> queues = vertx.eventBus().<JsonObject>request(Addresses.Jobs.QUEUES, new JsonObject(), local)
         .map(Message::body).otherwise(new JsonObject());
     Future<JsonObject> cluster = vertx.isClustered()
-        ? vertx.eventBus().<JsonObject>request(Addresses.Cluster.VIEW, null, local).map(m -> membership(m.body()))
+        ? new ClusterClient(vertx.eventBus()).view(local.getSendTimeout()).map(StatsVerticle::membership)
             .otherwise((JsonObject) null)
         : Future.succeededFuture(null);
     Future.join(queues, cluster).onComplete(ar -> {

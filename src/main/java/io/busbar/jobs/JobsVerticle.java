@@ -43,7 +43,6 @@ public final class JobsVerticle extends VerticleBase {
 
   private JobsConfig config;
   private JobEngine engine;
-  private static final String SENDER_CLOSED = "sender closed";
   private WebhookSender webhooks;
   private JobEvents events;
   private JobMeters meters;
@@ -240,7 +239,7 @@ public final class JobsVerticle extends VerticleBase {
     String event = "job." + job.state().wire();
     webhooks.deliver(job.id() + "." + job.state().wire(), job.webhook(), event, job.toJson()).onComplete(ar -> {
       if (ar.succeeded() && !ar.result().delivered()) {
-        if (SENDER_CLOSED.equals(ar.result().lastError())) {
+        if (WebhookSender.CLOSED.equals(ar.result().lastError())) {
           return;   // this node is stopping: left pending for the next scheduler
         }
         LOG.warn("webhook of job {} not delivered after {} attempts: {}", job.id(), ar.result().attempts(),

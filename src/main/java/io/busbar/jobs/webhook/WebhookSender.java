@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookSender {
 
+  /** The {@code lastError} of a delivery cut short because the sender closed (see {@link #close}). */
+  public static final String CLOSED = "sender closed";
+
   /** The {@code User-Agent} of every request. */
   public static final String USER_AGENT = "busbar";
 
@@ -157,7 +160,7 @@ public final class WebhookSender {
 
   /**
    * Stops the sender: waiting deliveries complete as dropped, active ones as failed with
-   * {@code lastError="sender closed"}, and the HTTP client is closed. Later deliveries are dropped.
+   * {@code lastError} {@link #CLOSED}, and the HTTP client is closed. Later deliveries are dropped.
    * Call it before closing Vert.x.
    *
    * @return completes once done, on the caller's context
@@ -179,17 +182,17 @@ public final class WebhookSender {
     closed = true;
     List<Delivery> waiting = List.copyOf(queue);
     queue.clear();
-    waiting.forEach(d -> drop(d, "sender closed"));
+    waiting.forEach(d -> drop(d, CLOSED));
     for (Delivery d : List.copyOf(active)) {
       vertx.cancelTimer(d.timerId);
-      complete(d, DeliveryResult.failed(d.attempts, d.lastStatus, "sender closed", d.id));
+      complete(d, DeliveryResult.failed(d.attempts, d.lastStatus, CLOSED, d.id));
     }
     client.close();
   }
 
   private void submit(Delivery d) {
     if (closed) {
-      drop(d, "sender closed");
+      drop(d, CLOSED);
     } else if (active.size() < options.maxInFlight()) {
       start(d);
     } else {
