@@ -112,6 +112,8 @@ class JobLifecycleTest {
   void cancellingARunningJobInterruptsIt() {
     String id = jobs.submit(spec("block", new JsonObject().put("key", "cancel-running"))).id();
     jobs.awaitState(id, JobState.RUNNING);
+    // RUNNING is the engine's word; the handler itself starts once a pool thread takes the attempt.
+    Poll.until("the handler to start", Duration.ofSeconds(10), () -> jobs.handlers().entered("cancel-running") == 1);
 
     Job cancelled = Await.result(jobs.client().cancel(id));
 

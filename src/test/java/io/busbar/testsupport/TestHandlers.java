@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code gate} {@code {"gate": name}}: blocks its worker until {@link #open(String)}, to line jobs up;</li>
  *   <li>{@code record} {@code {"key": name, "v": value}}: appends value to {@link #order(String)} and returns it;</li>
- *   <li>{@code block} {@code {"key": name}}: blocks until interrupted, counting that in {@link #interrupted(String)}.</li>
+ *   <li>{@code block} {@code {"key": name}}: counts its start in {@link #entered(String)}, then blocks until
+ *       interrupted, counting that in {@link #interrupted(String)}.</li>
  * </ul>
  */
 public final class TestHandlers {
@@ -58,6 +59,7 @@ public final class TestHandlers {
 
   private Object block(JobContext context) {
     String key = context.payloadObject().getString("key");
+    entered.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     try {
       Thread.sleep(60_000);
       return "not interrupted";
@@ -73,7 +75,7 @@ public final class TestHandlers {
     latch(name).countDown();
   }
 
-  /** Gate jobs named {@code name} that have started. */
+  /** Gate jobs named {@code name}, or block jobs with key {@code name}, whose handler has started. */
   public int entered(String name) {
     AtomicInteger count = entered.get(name);
     return count == null ? 0 : count.get();

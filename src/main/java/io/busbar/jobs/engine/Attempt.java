@@ -1,7 +1,6 @@
 package io.busbar.jobs.engine;
 
 import io.busbar.jobs.JobContext;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -23,8 +22,8 @@ final class Attempt implements JobContext {
   private volatile boolean cancelled;
   private volatile double progress;
   private volatile String progressMessage;
-  private Future<?> future;
-  private long timeoutTimer = -1;
+  /** The pool thread running the handler, while it runs. */
+  private Thread thread;
 
   Attempt(String id, String type, Object payload, int attempt, long deadline, long lease, Consumer<Attempt> onProgress) {
     this.id = id;
@@ -99,20 +98,32 @@ final class Attempt implements JobContext {
     return progressPending.get();
   }
 
-  void started(Future<?> future, long timeoutTimer) {
-    this.future = future;
-    this.timeoutTimer = timeoutTimer;
+  /**
+   * Called on the pool thread before the handler runs: false when the attempt was cancelled before it started (its
+   * handler is then not run), else the thread is the attempt's until {@link #exit()}.
+   */
+  synchronized boolean enter() {
+    if (cancelled) {
+      return false;
+    }
+    thread = Thread.currentThread();
+    return true;
   }
 
-  long timeoutTimer() {
-    return timeoutTimer;
+  /** Called on the pool thread after the handler: an interrupt meant for this attempt does not outlive it. */
+  synchronized void exit() {
+    thread = null;
+    Thread.interrupted();
   }
 
-  /** Marks the attempt cancelled and interrupts its thread. */
-  void cancel() {
+  /**
+   * Marks the attempt cancelled and interrupts its thread if its handler runs. One that has not started yet still
+   * runs {@link LocalRunner}'s task, which ends it at once (so its slot is released and its end reported).
+   */
+  synchronized void cancel() {
     cancelled = true;
-    if (future != null) {
-      future.cancel(true);
+    if (thread != null) {
+      thread.interrupt();
     }
   }
 }

@@ -3,7 +3,6 @@ package io.busbar.jobs.engine;
 import io.busbar.config.JobPoolConfig;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -79,9 +78,9 @@ final class JobPool implements PoolView {
   }
 
   /** Starts {@code task}; the caller must call {@link #released()} when it has ended. */
-  Future<?> run(Runnable task) {
+  void run(Runnable task) {
     busy++;
-    return executor.submit(task);
+    executor.execute(task);
   }
 
   void released() {

@@ -79,22 +79,28 @@ public final class LocalRunner {
     if (previous != null) {
       previous.cancel();   // a newer lease of the same job supersedes an attempt still running here
     }
-    attempt.started(pool.run(() -> execute(attempt, handler, pool)), -1);
+    pool.run(() -> execute(attempt, handler, pool));
   }
 
   /** Runs on a pool thread. */
   private void execute(Attempt attempt, JobHandler handler, JobPool pool) {
     Outcome outcome;
-    try {
-      Object result = handler.handle(attempt);
-      outcome = isJson(result) ? Outcome.succeeded(result) : Outcome.failed(Outcome.FAILED,
-          "the handler returned a " + result.getClass().getName() + ", not a JSON value");
-    } catch (CancellationException | InterruptedException e) {
-      outcome = Outcome.failed(Outcome.INTERRUPTED, "interrupted");
-    } catch (Throwable t) {
-      outcome = attempt.isCancelled() && Thread.currentThread().isInterrupted()
-          ? Outcome.failed(Outcome.INTERRUPTED, "interrupted")
-          : Outcome.failed(Outcome.FAILED, t.getMessage() == null ? t.toString() : t.getMessage());
+    if (!attempt.enter()) {
+      outcome = Outcome.failed(Outcome.INTERRUPTED, "interrupted");   // cancelled before its thread took it
+    } else {
+      try {
+        Object result = handler.handle(attempt);
+        outcome = isJson(result) ? Outcome.succeeded(result) : Outcome.failed(Outcome.FAILED,
+            "the handler returned a " + result.getClass().getName() + ", not a JSON value");
+      } catch (CancellationException | InterruptedException e) {
+        outcome = Outcome.failed(Outcome.INTERRUPTED, "interrupted");
+      } catch (Throwable t) {
+        outcome = attempt.isCancelled() && Thread.currentThread().isInterrupted()
+            ? Outcome.failed(Outcome.INTERRUPTED, "interrupted")
+            : Outcome.failed(Outcome.FAILED, t.getMessage() == null ? t.toString() : t.getMessage());
+      } finally {
+        attempt.exit();
+      }
     }
     Outcome end = outcome.withProgressMessage(attempt.latestProgressMessage());
     context.runOnContext(v -> {
