@@ -1,6 +1,9 @@
 package io.busbar.testsupport;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -19,5 +22,18 @@ public final class Await {
     } catch (TimeoutException e) {
       throw new AssertionError("no result within " + SECONDS + " s", e);
     }
+  }
+
+  /** Runs {@code action} on {@code context} (for code that must run there) and returns what it returned. */
+  public static <T> T on(Context context, Callable<T> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        promise.complete(action.call());
+      } catch (Exception e) {
+        promise.fail(e);
+      }
+    });
+    return result(promise.future());
   }
 }

@@ -20,7 +20,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -100,7 +99,7 @@ class FinishAnnouncementTest {
         .jobs();
     JobHandlers.of(vertx).register("echo", job -> job.payload());
     JobEvents jobEvents = new JobEvents(vertx.eventBus(), JobMeters.get(), job -> webhooks.add(job.id()));
-    engine = call(() -> JobEngine.local(vertx, context, config, store, JobHandlers.of(vertx), jobEvents, null));
+    engine = Await.on(context, () -> JobEngine.local(vertx, context, config, store, JobHandlers.of(vertx), jobEvents, null));
     Await.result(onContext(engine::start));
   }
 
@@ -123,7 +122,7 @@ class FinishAnnouncementTest {
     Poll.until("the final write to reach the store", Duration.ofSeconds(10), () -> store.heldWrites.get() == 1);
     Job seen = Await.result(onContext(() -> engine.get(id, 0)));
     assertThat(seen.state()).as("what a read shows while the final state is unstored").isEqualTo(JobState.RUNNING);
-    JsonObject listed = call(() -> engine.list(null, null, 10, 0));
+    JsonObject listed = Await.on(context, () -> engine.list(null, null, 10, 0));
     assertThat(listed.getJsonArray("jobs").getJsonObject(0).getString("state")).as("the list")
         .isEqualTo(JobState.RUNNING.wire());
     assertThat(longPoll.isComplete()).as("the long poll").isFalse();
@@ -147,15 +146,4 @@ class FinishAnnouncementTest {
     return promise.future();
   }
 
-  private <T> T call(Callable<T> action) {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        promise.complete(action.call());
-      } catch (Exception e) {
-        promise.fail(e);
-      }
-    });
-    return Await.result(promise.future());
-  }
 }

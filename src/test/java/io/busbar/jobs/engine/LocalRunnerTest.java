@@ -8,7 +8,6 @@ import io.busbar.testsupport.Await;
 import io.busbar.testsupport.Poll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -58,7 +57,7 @@ class LocalRunnerTest {
     var pools = BusbarConfig.from(new JsonObject().put("jobs", new JsonObject()
         .put("pools", new JsonObject().put("one", new JsonObject().put("kind", "fixed").put("size", 1)))))
         .jobs().pools();
-    runner = onContext(() -> new LocalRunner(vertx, context, pools, handlers, 0, listener));
+    runner = Await.on(context, () -> new LocalRunner(vertx, context, pools, handlers, 0, listener));
   }
 
   @AfterEach
@@ -69,7 +68,7 @@ class LocalRunnerTest {
 
   @Test
   void anAttemptCancelledBeforeItsThreadTookItEndsInterruptedAndGivesItsSlotBack() {
-    onContext(() -> {
+    Await.on(context, () -> {
       runner.run(order("first"));
       runner.run(order("second"));   // waits in the executor's queue behind the first
       runner.cancel("second", 1);
@@ -84,22 +83,11 @@ class LocalRunnerTest {
     assertThat(ends.get("second").errorKind()).isEqualTo(Outcome.INTERRUPTED);
     assertThat(handled.get()).as("the cancelled attempt's handler never ran").isEqualTo(1);
     Poll.until("the pool's slots given back", Duration.ofSeconds(10),
-        () -> onContext(() -> runner.pool("one").busy()) == 0);
+        () -> Await.on(context, () -> runner.pool("one").busy()) == 0);
   }
 
   private static AttemptOrder order(String id) {
     return new AttemptOrder(id, "wait", "one", null, 1, Long.MAX_VALUE, 1);
   }
 
-  private <T> T onContext(java.util.concurrent.Callable<T> action) {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        promise.complete(action.call());
-      } catch (Exception e) {
-        promise.fail(e);
-      }
-    });
-    return Await.result(promise.future());
-  }
 }
