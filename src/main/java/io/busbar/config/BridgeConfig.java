@@ -67,4 +67,12 @@ public record BridgeConfig(int maxFrameBytes, long replyTimeoutMs, long idleTime
         c.intIn("maxQueuedBytes", 1024 * 1024, 16 * 1024, 256 * 1024 * 1024),
         c.longIn("closeTimeoutMs", 5_000, 100, 600_000));
   }
+
+  /**
+   * Where the WebSocket layer itself cuts a message or a frame: 4 × {@code maxFrameBytes}, at least 256 KiB. Frames
+   * between {@code maxFrameBytes} and this get an {@code err} frame; beyond it, a close.
+   */
+  public int transportLimitBytes() {
+    return Math.max(maxFrameBytes * 4, 256 * 1024);
+  }
 }

@@ -56,7 +56,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** The server's options: the port, the WebSocket size limits and TLS; blocking (reads the TLS files). */
   private HttpServerOptions serverOptions(BusbarConfig config) {
     // Frames over the bridge's limit get an err frame; only far larger ones are cut by the WebSocket layer itself.
-    int hardLimit = Math.max(config.bridge().maxFrameBytes() * 4, 256 * 1024);
+    int hardLimit = config.bridge().transportLimitBytes();
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
         .setMaxWebSocketMessageSize(hardLimit).setMaxWebSocketFrameSize(hardLimit);
     TlsConfig tls = config.http().tls();

@@ -8,6 +8,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -151,6 +152,14 @@ public final class BridgeClient implements AutoCloseable {
   /** Sends {@code text} as one text WebSocket message, as it is (no SockJS envelope). */
   public BridgeClient sendRaw(String text) {
     Await.result(ws.writeTextMessage(text));
+    return this;
+  }
+
+  /** Writes {@code frames} in order, as they are: for a message split into fragments. */
+  public BridgeClient sendFrames(WebSocketFrame... frames) {
+    for (WebSocketFrame frame : frames) {
+      Await.result(ws.writeFrame(frame));
+    }
     return this;
   }
 

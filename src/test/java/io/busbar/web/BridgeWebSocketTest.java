@@ -8,10 +8,15 @@ import io.busbar.testsupport.Metrics;
 import io.busbar.testsupport.Poll;
 import io.busbar.testsupport.TestNode;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +49,40 @@ class BridgeWebSocketTest {
       assertThat(reply.getString("type")).isEqualTo("rec");
       assertThat(reply.getJsonObject("body")).isEqualTo(new JsonObject().put("hello", "world"));
       assertThat(client.binaryFrames()).isZero();
+    }
+  }
+
+  @Test
+  void aMessageSplitIntoFragmentsIsReadWholeAndNonAsciiTextSurvivesBothWays() {
+    String body = "h\u00e9llo \u2713 \u65e5\u672c \ud83d\ude80";
+    byte[] message = new JsonObject().put("type", "send").put("address", "demo.echo").put("replyAddress", "frag-1")
+        .put("body", body).encode().getBytes(StandardCharsets.UTF_8);
+    // Cut inside the body's multi-byte characters, with a ping between two fragments.
+    int first = message.length - 12;
+    int second = message.length - 5;
+    try (BridgeClient client = node.bridge()) {
+      client.sendFrames(
+          WebSocketFrame.binaryFrame(Buffer.buffer(Arrays.copyOfRange(message, 0, first)), false),
+          WebSocketFrame.pingFrame(Buffer.buffer("p")),
+          WebSocketFrame.continuationFrame(Buffer.buffer(Arrays.copyOfRange(message, first, second)), false),
+          WebSocketFrame.continuationFrame(Buffer.buffer(Arrays.copyOfRange(message, second, message.length)), true));
+
+      JsonObject reply = client.next();
+      assertThat(reply.getString("address")).isEqualTo("frag-1");
+      assertThat(reply.getString("body")).isEqualTo(body);
+      assertThat(client.binaryFrames()).isZero();
+    }
+  }
+
+  @Test
+  void aMessageLargerThanOneFrameReachesTheClientWhole() {
+    String big = "y".repeat(300 * 1024);   // over the server's largest frame (256 KiB): sent in two frames
+    WebSocketClientOptions options = new WebSocketClientOptions().setMaxFrameSize(512 * 1024)
+        .setMaxMessageSize(1024 * 1024);
+    try (BridgeClient client = BridgeClient.connect(node.vertx(), node.port(), options).register("test.big")) {
+      node.vertx().eventBus().publish("test.big", big);
+
+      assertThat(client.next().getString("body")).isEqualTo(big);
     }
   }
 

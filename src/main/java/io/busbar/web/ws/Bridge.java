@@ -25,7 +25,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code <path>/websocket}: a raw WebSocket, one bridge frame per message, sent as <b>text</b> messages so
  *       that a browser's plain {@code new WebSocket(...)} can {@code JSON.parse(event.data)} (vertx-web's own raw
- *       endpoint sends binary messages). Text and binary messages are both accepted inbound.</li>
+ *       endpoint sends binary messages). Text and binary messages are both accepted inbound, and parsed from their
+ *       bytes ({@link MessageAssembler}).</li>
  *   <li>{@code <path>/*}: SockJS (WebSocket and the HTTP fallbacks), what the official
  *       {@code @vertx/eventbus-bridge-client.js} connects to.</li>
  * </ul>
@@ -107,10 +108,9 @@ public final class Bridge {
   private void acceptWebSocket(ServerWebSocket ws, HttpConnection connection, Principal principal,
       SubjectLimits.Slot slot) {
     ws.setWriteQueueMaxSize(config.maxQueuedBytes());
-    FrameChannel channel = new WebSocketChannel(ws, connection);
+    FrameChannel channel = new WebSocketChannel(ws, connection, config.transportLimitBytes());
     BridgeSession session = open(channel, principal, slot);
-    ws.textMessageHandler(session::onFrame);
-    ws.binaryMessageHandler(data -> session.onFrame(data.toString()));
+    ws.frameHandler(new MessageAssembler(config.transportLimitBytes(), session::onFrame, session::onMessageTooBig));
     ws.exceptionHandler(session::onTransportError);
     ws.closeHandler(v -> closed(session, channel));
   }
@@ -129,7 +129,7 @@ public final class Bridge {
       return;
     }
     BridgeSession session = open(channel, principal, slot);
-    socket.handler(data -> session.onFrame(data.toString()));
+    socket.handler(session::onFrame);
     socket.exceptionHandler(session::onTransportError);
     socket.endHandler(v -> closed(session, channel));
   }

@@ -3,7 +3,9 @@ package io.busbar.web.ws;
 import io.busbar.web.errors.Failure;
 import io.busbar.web.Bodies;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -16,13 +18,14 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@code {"type":"err","body":"<code>","message"}}: a refused frame (the {@code message} is Busbar's
  *       addition; clients that do not know it ignore it); see {@link #refused}.</li>
  * </ul>
+ * Frames are encoded straight to UTF-8 bytes, which is what the transports send.
  */
 final class BridgeFrames {
 
   private BridgeFrames() {
   }
 
-  static String rec(String address, Object body, MultiMap headers, String replyAddress) {
+  static Buffer rec(String address, Object body, MultiMap headers, String replyAddress) {
     JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", Bodies.toJson(body));
     JsonObject h = Bodies.clientHeaders(headers);
     if (h != null) {
@@ -31,13 +34,13 @@ final class BridgeFrames {
     if (replyAddress != null) {
       frame.put("replyAddress", replyAddress);
     }
-    return frame.encode();
+    return encode(frame);
   }
 
-  static String requestFailed(String replyAddress, ReplyException failure) {
-    return new JsonObject().put("type", "err").put("address", replyAddress)
+  static Buffer requestFailed(String replyAddress, ReplyException failure) {
+    return encode(new JsonObject().put("type", "err").put("address", replyAddress)
         .put("failureCode", failure.failureCode()).put("failureType", failure.failureType().name())
-        .put("message", failure.getMessage()).encode();
+        .put("message", failure.getMessage()));
   }
 
   /**
@@ -45,12 +48,16 @@ final class BridgeFrames {
    * (with {@code failureCode} the HTTP status and {@code failureType} the code), so that the client's reply
    * callback receives it instead of waiting forever.
    */
-  static String refused(Failure failure, String replyAddress) {
+  static Buffer refused(Failure failure, String replyAddress) {
     JsonObject frame = new JsonObject().put("type", "err").put("body", failure.code().code())
         .put("message", failure.message());
     if (replyAddress != null) {
       frame.put("address", replyAddress).put("failureCode", failure.status()).put("failureType", failure.code().code());
     }
-    return frame.encode();
+    return encode(frame);
+  }
+
+  private static Buffer encode(JsonObject frame) {
+    return Json.CODEC.toBuffer(frame, false);
   }
 }

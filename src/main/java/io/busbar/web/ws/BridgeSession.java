@@ -12,6 +12,7 @@ import io.busbar.web.errors.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -21,7 +22,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -101,8 +101,8 @@ public final class BridgeSession {
     }
   }
 
-  /** Handles one inbound message of the transport (a whole frame). */
-  public void onFrame(String text) {
+  /** Handles one inbound message of the transport (a whole frame): a JSON document in UTF-8. */
+  public void onFrame(Buffer data) {
     if (closed) {
       return;
     }
@@ -118,11 +118,11 @@ public final class BridgeSession {
         throw new GatewayException(ErrorCode.RATE_LIMITED, excess);
       }
       rateViolations = 0;
-      if (utf8Length(text) > config.maxFrameBytes()) {
+      if (data.length() > config.maxFrameBytes()) {
         throw new GatewayException(ErrorCode.FRAME_TOO_LARGE,
             "the frame is larger than " + config.maxFrameBytes() + " bytes");
       }
-      frame = parse(text);
+      frame = parse(data);
       dispatch(frame);
     } catch (GatewayException e) {
       refuse(e, frame);
@@ -133,18 +133,28 @@ public final class BridgeSession {
   }
 
   /**
-   * The transport could not read a message. One over the WebSocket layer's own limit (4 × {@code maxFrameBytes}, at
-   * least 256 KiB), which Vert.x has already discarded, gets {@code frame_too_large} and a close with 1009 (message
-   * too big), as documented; without this the client would wait forever for an answer. Other transport errors end
-   * the connection by themselves.
+   * The transport dropped a message over its own limit ({@link BridgeConfig#transportLimitBytes()}): it gets
+   * {@code frame_too_large} and a close with 1009 (message too big), as documented; without this the client would
+   * wait forever for an answer.
+   */
+  public void onMessageTooBig() {
+    if (!closed) {
+      refuse(new GatewayException(ErrorCode.FRAME_TOO_LARGE, "the message is larger than this server reads"), null);
+      closeWith((short) 1009, "message too big");
+    }
+  }
+
+  /**
+   * The transport could not read a message. SockJS's WebSocket transport reads with Vert.x's own aggregation, which
+   * reports a message over {@code maxWebSocketMessageSize} as an error and drops it: that is
+   * {@link #onMessageTooBig()}. Other transport errors end the connection by themselves.
    */
   public void onTransportError(Throwable error) {
     if (closed) {
       return;
     }
     if (isMessageTooBig(error)) {
-      refuse(new GatewayException(ErrorCode.FRAME_TOO_LARGE, "the message is larger than this server reads"), null);
-      closeWith((short) 1009, "message too big");
+      onMessageTooBig();
     } else {
       LOG.debug("bridge connection {} failed", channel.remoteAddress(), error);
     }
@@ -232,10 +242,10 @@ public final class BridgeSession {
     return registrations.size();
   }
 
-  private static JsonObject parse(String text) {
+  private static JsonObject parse(Buffer data) {
     Object parsed;
     try {
-      parsed = Json.decodeValue(text);
+      parsed = Json.CODEC.fromBuffer(data, Object.class);
     } catch (DecodeException e) {
       throw new GatewayException(ErrorCode.INVALID_JSON, "the frame is not valid JSON");
     }
@@ -458,16 +468,5 @@ public final class BridgeSession {
       map.add(e.getKey(), String.valueOf(value));
     }
     return principal.identity().stamp(options.setHeaders(map));
-  }
-
-  /** The frame's size in UTF-8 bytes, without encoding it when it is plain ASCII. */
-  private static int utf8Length(String text) {
-    int length = text.length();
-    for (int i = 0; i < length; i++) {
-      if (text.charAt(i) >= 0x80) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
-      }
-    }
-    return length;
   }
 }

@@ -1,5 +1,7 @@
 package io.busbar.web.ws;
 
+import io.vertx.core.buffer.Buffer;
+
 /**
  * A connection that carries bridge frames, one JSON document per message: a raw WebSocket (text messages) or a
  * SockJS socket. Lets one {@link BridgeSession} serve both transports.
@@ -9,8 +11,8 @@ public interface FrameChannel {
   /** The transport's name for metrics and logs: {@code websocket} or {@code sockjs}. */
   String transport();
 
-  /** Writes one frame as a text message. */
-  void write(String frame);
+  /** Writes one frame, a JSON document in UTF-8, as a text message. */
+  void write(Buffer frame);
 
   /** True when the connection's write buffer is full: the client is not reading fast enough. */
   boolean writeQueueFull();

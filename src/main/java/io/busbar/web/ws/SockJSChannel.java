@@ -1,5 +1,6 @@
 package io.busbar.web.ws;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 /** A SockJS session (WebSocket or one of the HTTP fallbacks) carrying bridge frames. */
@@ -17,7 +18,7 @@ final class SockJSChannel implements FrameChannel {
   }
 
   @Override
-  public void write(String frame) {
+  public void write(Buffer frame) {
     try {
       socket.write(frame);
     } catch (IllegalStateException closed) {

@@ -1,8 +1,12 @@
 package io.busbar.web.ws;
 
 import io.netty.channel.Channel;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 
 /** A raw WebSocket carrying bridge frames as text messages, so browsers can {@code JSON.parse(event.data)}. */
@@ -10,11 +14,17 @@ final class WebSocketChannel implements FrameChannel {
 
   private final ServerWebSocket ws;
   private final HttpConnection connection;
+  private final int maxFrameBytes;
 
-  /** {@code connection}: the HTTP connection the socket was upgraded from, which owns the TCP connection. */
-  WebSocketChannel(ServerWebSocket ws, HttpConnection connection) {
+  /**
+   * {@code connection}: the HTTP connection the socket was upgraded from, which owns the TCP connection;
+   * {@code maxFrameBytes}: the largest frame written whole (the server's {@code maxWebSocketFrameSize}), larger
+   * messages are split into frames of that size.
+   */
+  WebSocketChannel(ServerWebSocket ws, HttpConnection connection, int maxFrameBytes) {
     this.ws = ws;
     this.connection = connection;
+    this.maxFrameBytes = maxFrameBytes;
   }
 
   @Override
@@ -23,9 +33,16 @@ final class WebSocketChannel implements FrameChannel {
   }
 
   @Override
-  public void write(String frame) {
-    if (!ws.isClosed()) {   // the close handler, which ends the session, may not have run yet
-      ws.writeTextMessage(frame);
+  public void write(Buffer frame) {
+    if (ws.isClosed()) {   // the close handler, which ends the session, may not have run yet
+      return;
+    }
+    if (frame.length() <= maxFrameBytes) {
+      // A text frame straight from the encoded bytes. Vert.x 5.0.10's public calls write text from a String only,
+      // which would decode the bytes for Vert.x to encode them again.
+      ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) frame).getByteBuf(), true));
+    } else {
+      ws.writeTextMessage(frame.toString());
     }
   }
 
