@@ -1,12 +1,16 @@
 package io.busbar.demo;
 
 import io.busbar.bus.Addresses;
+import io.busbar.bus.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 
-/** {@link Addresses.Demo#ECHO}: replies with the request's body and headers, on the event loop. */
+/**
+ * {@link Addresses.Demo#ECHO}: replies with the request's body and headers, on the event loop. The caller's
+ * identity headers ({@code busbar-*}, see {@link Identity}) are for this service, not for the reply.
+ */
 public final class EchoVerticle extends VerticleBase {
 
   @Override
@@ -15,6 +19,12 @@ public final class EchoVerticle extends VerticleBase {
   }
 
   private static void echo(Message<Object> message) {
-    message.reply(message.body(), new DeliveryOptions().setHeaders(message.headers()));
+    DeliveryOptions options = new DeliveryOptions();
+    message.headers().forEach((name, value) -> {
+      if (!Identity.isReserved(name)) {
+        options.addHeader(name, value);
+      }
+    });
+    message.reply(message.body(), options);
   }
 }
