@@ -33,6 +33,9 @@ import java.util.Map;
  * <tr><td>bench.busbar.metrics</td><td>true</td><td>{@code false} starts Busbar with
  *   {@code -options {"metricsOptions":{"enabled":false}}}, to split the metrics' cost from the gateway's</td></tr>
  * <tr><td>bench.bare.instances</td><td>1</td><td>BareBridge verticle instances (event loops serving HTTP)</td></tr>
+ * <tr><td>bench.bare.echo</td><td>verticle</td><td>where the bare bridge's echo consumer runs: {@code verticle}, in a
+ *   verticle of its own (its own event loop), as Busbar deploys {@code demo.echo}; or {@code bridge}, in the bridge's
+ *   verticle, on the event loop that reads the socket (no hand-off between threads)</td></tr>
  * <tr><td>bench.payload.bytes</td><td>64</td><td>length of the {@code payload} string in each request</td></tr>
  * <tr><td>bench.ready.timeout</td><td>90</td><td>deadline for a server to become ready</td></tr>
  * <tr><td>bench.drain.timeout</td><td>5</td><td>after a run, how long to wait for outstanding replies</td></tr>
@@ -53,6 +56,7 @@ public record BenchConfig(
   List<String> busbarFlags,
   boolean busbarMetrics,
   int bareInstances,
+  String bareEcho,
   int payloadBytes,
   Duration readyTimeout,
   Duration drainTimeout) {
@@ -74,6 +78,9 @@ public record BenchConfig(
     }
     if (prime.isNegative() || warmup.isNegative()) {
       throw new IllegalArgumentException("bench.prime and bench.warmup must be >= 0");
+    }
+    if (!BareBridge.ECHO_OWN_VERTICLE.equals(bareEcho) && !BareBridge.ECHO_IN_BRIDGE.equals(bareEcho)) {
+      throw new IllegalArgumentException("bench.bare.echo must be verticle or bridge, was " + bareEcho);
     }
     if (bareInstances < 1 || payloadBytes < 0) {
       throw new IllegalArgumentException("bench.bare.instances must be >= 1 and bench.payload.bytes >= 0");
@@ -108,6 +115,7 @@ public record BenchConfig(
       words(lookup.get("bench.busbar.flags", "")),
       lookup.bool("bench.busbar.metrics", "true"),
       lookup.integer("bench.bare.instances", "1"),
+      lookup.get("bench.bare.echo", BareBridge.ECHO_OWN_VERTICLE),
       lookup.integer("bench.payload.bytes", "64"),
       lookup.seconds("bench.ready.timeout", "90"),
       lookup.seconds("bench.drain.timeout", "5"));

@@ -46,6 +46,13 @@ final class Comparison {
     return ratio(candidate.requestsPerSecond(), baseline.requestsPerSecond());
   }
 
+  /** Server CPU per request, candidate/baseline: above 1, the candidate spends more CPU on each request. */
+  double cpuPerRequestRatio() {
+    double candidateCpu = candidate.serverCpuMicrosPerRequest();
+    double baselineCpu = baseline.serverCpuMicrosPerRequest();
+    return candidateCpu < 0 || baselineCpu < 0 ? Double.NaN : ratio(candidateCpu, baselineCpu);
+  }
+
   double p50Ratio() {
     return ratio(candidate.percentileMicros(50), baseline.percentileMicros(50));
   }
@@ -67,7 +74,8 @@ final class Comparison {
         .put("of", candidate.server() + "/" + baseline.server())
         .put("throughput", round3(throughputRatio()))
         .put("p50", round3(p50Ratio()))
-        .put("p99", round3(p99Ratio())))
+        .put("p99", round3(p99Ratio()))
+        .put("serverCpuPerRequest", round3(cpuPerRequestRatio())))
       .put("runsInOrder", rounds);
   }
 

@@ -147,9 +147,10 @@ public final class GatewayBench {
     server.checkAlive();
     RunResult result = load.run(server, scenario);
     server.checkAlive();
-    progress(String.format(Locale.ROOT, "%s round %d %-7s %9.0f req/s  p50 %d µs  p99 %d µs  errors %d  frames %s",
+    progress(String.format(Locale.ROOT,
+      "%s round %d %-7s %9.0f req/s  p50 %d µs  p99 %d µs  server CPU %.1f µs/req  errors %d  frames %s",
       scenario.name(), round, server.label(), result.requestsPerSecond(), result.percentileMicros(50),
-      result.percentileMicros(99), result.errors(), result.frameKind()));
+      result.percentileMicros(99), result.serverCpuMicrosPerRequest(), result.errors(), result.frameKind()));
     return result;
   }
 
@@ -175,7 +176,13 @@ public final class GatewayBench {
   private ServerProcess startBare(String label) throws IOException {
     return ServerProcess.javaMain(BareBridge.class.getName(), "/eventbus/info", "{port}",
         Integer.toString(config.bareInstances())).label(label).logsDir(config.logsDir())
-      .jvmFlags(config.jvmFlags()).start();
+      .jvmFlags(withProperty(config.jvmFlags(), BareBridge.ECHO_PROPERTY, config.bareEcho())).start();
+  }
+
+  private static List<String> withProperty(List<String> flags, String name, String value) {
+    List<String> all = new ArrayList<>(flags);
+    all.add("-D" + name + "=" + value);
+    return all;
   }
 
   private ServerProcess track(ServerProcess server) {

@@ -48,14 +48,18 @@ final class LoadRun {
     long end = start + measure.toNanos();
     window.open(start, end);
     connections.forEach(c -> c.start(scenario.inFlight()));
+    sleepUntil(start);
+    long cpuAtStart = server.cpuNanos();
     sleepUntil(end);
+    long cpuAtEnd = server.cpuNanos();
     window.stop();
     awaitDrained(connections);
     List<Future<ConnectionStats>> closed = new ArrayList<>();
     connections.forEach(c -> closed.add(c.close()));
     Future.all(closed).await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     List<ConnectionStats> stats = closed.stream().map(Future::result).toList();
-    return RunResult.of(server.label(), scenario, window.measuredNanos(), stats);
+    long serverCpu = cpuAtStart < 0 || cpuAtEnd < 0 ? -1 : cpuAtEnd - cpuAtStart;
+    return RunResult.of(server.label(), scenario, window.measuredNanos(), serverCpu, stats);
   }
 
   private List<BenchConnection> connect(ServerProcess server, Scenario scenario, RunWindow window)

@@ -20,6 +20,7 @@ final class Report {
 
   private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   static final String ROW = "%-8s %-10s %10s %9s %9s %9s %9s %7s  %s%n";
+  private static final String CPU_ROW = "%-8s %12s %12s %7s%n";
 
   private final BenchConfig config;
   private final OffsetDateTime startedAt;
@@ -34,11 +35,11 @@ final class Report {
   /** One-line description of the settings and machine, used as the table title. */
   String settingsLine() {
     return String.format(Locale.ROOT,
-      "prime %s s (per server: heaviest scenario first, then each scenario), warm-up %s s + measure %s s per run, %d round(s), %d cores, Java %s, server flags %s, busbar flags [%s], busbar metrics %s",
+      "prime %s s (per server: heaviest scenario first, then each scenario), warm-up %s s + measure %s s per run, %d round(s), %d cores, Java %s, server flags %s, busbar flags [%s], busbar metrics %s, bare echo in %s",
       seconds(config.prime().toMillis()), seconds(config.warmup().toMillis()), seconds(config.measure().toMillis()), config.rounds(),
       Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
       String.join(" ", config.jvmFlags()), String.join(" ", config.busbarFlags()),
-      config.busbarMetrics() ? "on" : "off");
+      config.busbarMetrics() ? "on" : "off", config.bareEcho());
   }
 
   void print(PrintStream out) {
@@ -52,6 +53,12 @@ final class Report {
       printResult(out, c.candidate());
       out.printf(Locale.ROOT, ROW, c.scenario().name(), "ratio", ratio(c.throughputRatio()), ratio(c.p50Ratio()),
         "", ratio(c.p99Ratio()), "", "", "(" + c.candidate().server() + "/" + c.baseline().server() + ")");
+    }
+    out.println("server CPU per request (all threads of the server's JVM, in the measured windows):");
+    out.printf(Locale.ROOT, CPU_ROW, "scenario", "bare µs", config.sutLabel() + " µs", "ratio");
+    for (Comparison c : comparisons) {
+      out.printf(Locale.ROOT, CPU_ROW, c.scenario().name(), micros(c.baseline().serverCpuMicrosPerRequest()),
+        micros(c.candidate().serverCpuMicrosPerRequest()), ratio(c.cpuPerRequestRatio()));
     }
     for (Comparison c : comparisons) {
       printFirstError(out, c.baseline());
@@ -100,6 +107,7 @@ final class Report {
         .put("busbarJvmFlags", new JsonArray(new ArrayList<>(config.busbarFlags())))
         .put("busbarMetrics", config.busbarMetrics())
         .put("bareInstances", config.bareInstances())
+        .put("bareEcho", config.bareEcho())
         .put("payloadBytes", config.payloadBytes())
         .put("latencyUnit", "microseconds")
         .put("errorsCover", "whole runs: warm-up, measured window and drain"))
@@ -119,6 +127,10 @@ final class Report {
       jar.put("unreadable", e.toString());
     }
     return jar;
+  }
+
+  private static String micros(double value) {
+    return value < 0 ? "?" : String.format(Locale.ROOT, "%.1f", value);
   }
 
   static void printResult(PrintStream out, RunResult r) {

@@ -19,13 +19,16 @@ import org.HdrHistogram.Histogram;
  * @param textFrames    TEXT WebSocket messages received
  * @param binaryFrames  BINARY WebSocket messages received
  * @param firstError    the first error seen, or null
+ * @param serverCpuNanos CPU time the server process used in the measured windows (all its threads), or -1 when
+ *                      the platform does not report it
  */
 record RunResult(String server, Scenario scenario, int runs, long measuredNanos, Histogram latencyMicros,
                  long measured, long completed, long errors, long unanswered, long textFrames,
-                 long binaryFrames, String firstError) {
+                 long binaryFrames, String firstError, long serverCpuNanos) {
 
   /** Merges the per-connection statistics of one run. */
-  static RunResult of(String server, Scenario scenario, long measuredNanos, List<ConnectionStats> connections) {
+  static RunResult of(String server, Scenario scenario, long measuredNanos, long serverCpuNanos,
+                      List<ConnectionStats> connections) {
     Histogram latency = new Histogram(3);
     long measured = 0;
     long completed = 0;
@@ -45,7 +48,7 @@ record RunResult(String server, Scenario scenario, int runs, long measuredNanos,
       firstError = firstError != null ? firstError : c.firstError();
     }
     return new RunResult(server, scenario, 1, measuredNanos, latency, measured, completed, errors, unanswered,
-      text, binary, firstError);
+      text, binary, firstError, serverCpuNanos);
   }
 
   /** Sums two results of the same server and scenario (rounds), merging their histograms. */
@@ -55,12 +58,18 @@ record RunResult(String server, Scenario scenario, int runs, long measuredNanos,
     return new RunResult(server, scenario, runs + other.runs, measuredNanos + other.measuredNanos, latency,
       measured + other.measured, completed + other.completed, errors + other.errors,
       unanswered + other.unanswered, textFrames + other.textFrames, binaryFrames + other.binaryFrames,
-      firstError != null ? firstError : other.firstError);
+      firstError != null ? firstError : other.firstError,
+      serverCpuNanos < 0 || other.serverCpuNanos < 0 ? -1 : serverCpuNanos + other.serverCpuNanos);
   }
 
   /** Replies per second over the measured windows. */
   double requestsPerSecond() {
     return measuredNanos == 0 ? 0 : measured * 1e9 / measuredNanos;
+  }
+
+  /** Server CPU time per reply in the measured windows, µs; -1 when unknown. */
+  double serverCpuMicrosPerRequest() {
+    return serverCpuNanos < 0 || measured == 0 ? -1 : serverCpuNanos / 1e3 / measured;
   }
 
   /** Latency at {@code percentile} (0..100) in µs; 0 when nothing was measured. */
@@ -93,6 +102,7 @@ record RunResult(String server, Scenario scenario, int runs, long measuredNanos,
         .put("p999", percentileMicros(99.9))
         .put("max", maxMicros())
         .put("mean", Math.round(latencyMicros.getMean())))
+      .put("serverCpuMicrosPerRequest", Math.round(serverCpuMicrosPerRequest() * 100) / 100.0)
       .put("measuredReplies", measured)
       .put("completedReplies", completed)
       .put("errors", errors)
