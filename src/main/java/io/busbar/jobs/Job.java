@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * it ended. Immutable; the engine replaces a job with a changed copy ({@link #toBuilder()}). Its JSON form is the
  * body of {@code GET /api/jobs/{id}}, of job events and of the store's records; field names appear only here.
  *
- * @param id unique id (a UUID)
+ * @param id unique id: a UUID of version 7, which begins with the time the job was accepted
  * @param type job type: which handler runs it
  * @param queue the queue it waits in
  * @param payload the handler's input: any JSON value

@@ -17,7 +17,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +61,17 @@ class JobsHttpTest {
     JsonObject job = get("/api/jobs/" + receipt.getString("id") + "?waitMs=10000").bodyAsJsonObject();
     assertThat(job.getString("state")).isEqualTo("succeeded");
     assertThat(job.getJsonObject("result")).isEqualTo(new JsonObject().put("n", 1));
+  }
+
+  @Test
+  void jobIdsAreTimeOrderedUuidsThatSortInAcceptanceOrder() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(post("/api/jobs", "{\"type\":\"noop\"}").bodyAsJsonObject().getString("id"));
+    }
+
+    assertThat(ids).allSatisfy(id -> assertThat(UUID.fromString(id).version()).isEqualTo(7));
+    assertThat(ids).isSorted().doesNotHaveDuplicates();
   }
 
   @Test
