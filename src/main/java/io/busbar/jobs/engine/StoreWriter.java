@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes to the {@link JobStore} on a thread of its own, with group commit: every write that arrives while one is
  * in progress goes into the next, so a burst of submissions costs one store commit rather than one each. Futures
- * complete on the engine's context once their write is in the store.
+ * complete on the engine's context once their write is in the store. A store that does not block
+ * ({@link JobStore#blocking()}: the in-memory one) is written at once on the caller's thread, the engine's event
+ * loop, without the hand-offs to the writer thread and back; its futures still complete on a later turn of the
+ * context, as they do for the others.
  */
 final class StoreWriter implements AutoCloseable {
 
@@ -31,15 +34,20 @@ final class StoreWriter implements AutoCloseable {
   private final JobStore store;
   private final Context context;
   private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+  /** The writer thread, or null for a store written on the caller's thread. */
   private final Thread thread;
   private volatile boolean running = true;
 
   StoreWriter(JobStore store, Context context) {
     this.store = store;
     this.context = context;
-    this.thread = new Thread(this::loop, "busbar-job-store");
-    thread.setDaemon(true);
-    thread.start();
+    if (store.blocking()) {
+      this.thread = new Thread(this::loop, "busbar-job-store");
+      thread.setDaemon(true);
+      thread.start();
+    } else {
+      this.thread = null;
+    }
   }
 
   /** Inserts or replaces {@code record} (by its {@code "id"}). */
@@ -56,7 +64,11 @@ final class StoreWriter implements AutoCloseable {
     if (!running) {
       return Future.failedFuture("the job store is closed");
     }
-    queue.add(op);
+    if (thread == null) {
+      complete(List.of(op), writeAll(List.of(op)));
+    } else {
+      queue.add(op);
+    }
     return op.done().future();
   }
 
@@ -71,20 +83,24 @@ final class StoreWriter implements AutoCloseable {
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
         Throwable failure = writeAll(batch);
-        List<Op> done = List.copyOf(batch);
+        complete(List.copyOf(batch), failure);
         batch.clear();
-        context.runOnContext(v -> done.forEach(op -> {
-          if (failure == null) {
-            op.done().complete();
-          } else {
-            op.done().fail(failure);
-          }
-        }));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
     }
+  }
+
+  /** Completes the futures of {@code done} on the engine's context: failed with {@code failure}, when not null. */
+  private void complete(List<Op> done, Throwable failure) {
+    context.runOnContext(v -> done.forEach(op -> {
+      if (failure == null) {
+        op.done().complete();
+      } else {
+        op.done().fail(failure);
+      }
+    }));
   }
 
   private Throwable writeAll(List<Op> batch) {
@@ -116,10 +132,12 @@ final class StoreWriter implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(30));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (thread != null) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     store.close();
   }

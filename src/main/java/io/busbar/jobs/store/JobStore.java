@@ -8,8 +8,8 @@ import java.util.List;
  * in named collections (e.g. {@code jobs}, {@code batches}).
  *
  * <p>Calls are blocking and come from one thread at a time (the engine's store writer, or start-up); never call
- * them on an event loop. The engine keeps its working set in memory and uses the store to write through and to
- * recover.
+ * them on an event loop, unless the store says it does not block ({@link #blocking()}). The engine keeps its working
+ * set in memory and uses the store to write through and to recover.
  */
 public interface JobStore extends AutoCloseable {
 
@@ -27,6 +27,14 @@ public interface JobStore extends AutoCloseable {
 
   /** The store's kind, as {@code /api/queues} names it: {@code mvstore}, {@code memory} or {@code hazelcast}. */
   String kind();
+
+  /**
+   * Whether {@link #write} may block (file or network I/O). The engine writes such a store from a thread of its own;
+   * one that only touches memory it writes on its own event loop, which spares every write two thread hand-offs.
+   */
+  default boolean blocking() {
+    return true;
+  }
 
   /** Flushes and releases the store. */
   @Override

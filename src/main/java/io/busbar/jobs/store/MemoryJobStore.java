@@ -61,6 +61,12 @@ public final class MemoryJobStore implements JobStore {
     return "memory";
   }
 
+  /** Writes touch only the heap (a few microseconds to encode a record): they may run on an event loop. */
+  @Override
+  public boolean blocking() {
+    return false;
+  }
+
   @Override
   public String durability() {
     return DURABILITY;
