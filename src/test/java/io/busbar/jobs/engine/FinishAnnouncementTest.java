@@ -8,10 +8,9 @@ import io.busbar.jobs.Job;
 import io.busbar.jobs.JobHandlers;
 import io.busbar.jobs.JobSpec;
 import io.busbar.jobs.JobState;
-import io.busbar.jobs.store.JobStore;
-import io.busbar.jobs.store.MemoryJobStore;
 import io.busbar.metrics.JobMeters;
 import io.busbar.testsupport.Await;
+import io.busbar.testsupport.ForwardingJobStore;
 import io.busbar.testsupport.Poll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -37,14 +36,12 @@ import org.junit.jupiter.api.Test;
 class FinishAnnouncementTest {
 
   /** The memory store, except that writing a final job waits until the test opens the gate. */
-  private static final class GatedStore implements JobStore {
-    final MemoryJobStore delegate = new MemoryJobStore();
+  private static final class GatedStore extends ForwardingJobStore {
     final CountDownLatch gate = new CountDownLatch(1);
     final AtomicInteger heldWrites = new AtomicInteger();
 
-    @Override
-    public List<JsonObject> loadAll(String collection) {
-      return delegate.loadAll(collection);
+    GatedStore() {
+      super("gated");
     }
 
     @Override
@@ -61,23 +58,13 @@ class FinishAnnouncementTest {
           throw new IllegalStateException(e);
         }
       }
-      delegate.write(collection, upserts, deletes);
-    }
-
-    @Override
-    public String durability() {
-      return delegate.durability();
-    }
-
-    @Override
-    public String kind() {
-      return "gated";
+      super.write(collection, upserts, deletes);
     }
 
     @Override
     public void close() {
       gate.countDown();
-      delegate.close();
+      super.close();
     }
   }
 

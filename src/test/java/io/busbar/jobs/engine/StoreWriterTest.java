@@ -2,9 +2,8 @@ package io.busbar.jobs.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.busbar.jobs.store.JobStore;
-import io.busbar.jobs.store.MemoryJobStore;
 import io.busbar.testsupport.Await;
+import io.busbar.testsupport.ForwardingJobStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,44 +63,24 @@ class StoreWriterTest {
   }
 
   /** The in-memory store, recording the thread of each write and claiming to block or not. */
-  private final class RecordingStore implements JobStore {
+  private final class RecordingStore extends ForwardingJobStore {
 
-    private final MemoryJobStore memory = new MemoryJobStore();
     private final boolean blocking;
 
     RecordingStore(boolean blocking) {
+      super("recording");
       this.blocking = blocking;
-    }
-
-    @Override
-    public List<JsonObject> loadAll(String collection) {
-      return memory.loadAll(collection);
     }
 
     @Override
     public void write(String collection, List<JsonObject> upserts, List<String> deletes) {
       writers.add(Thread.currentThread().getName());
-      memory.write(collection, upserts, deletes);
+      super.write(collection, upserts, deletes);
     }
 
     @Override
     public boolean blocking() {
       return blocking;
-    }
-
-    @Override
-    public String durability() {
-      return memory.durability();
-    }
-
-    @Override
-    public String kind() {
-      return "recording";
-    }
-
-    @Override
-    public void close() {
-      memory.close();
     }
   }
 }
