@@ -29,8 +29,9 @@ RUN mkdir -p data && chown busbar:busbar data
 VOLUME ["/opt/busbar/data"]
 USER busbar
 EXPOSE 8080
-# Read by the JVM itself, so the exec-form ENTRYPOINT below needs no shell.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# Read by the JVM itself, so the exec-form ENTRYPOINT below needs no shell. The heap starts at its full size: G1
+# would otherwise shrink it after start-up and serve the first load with a small young generation (bench/README.md).
+ENV JAVA_TOOL_OPTIONS="-XX:InitialRAMPercentage=75 -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=40s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${BUSBAR_HTTP_PORT:-8080}/ready" > /dev/null 2>&1 \
    || curl -kfsS "https://127.0.0.1:${BUSBAR_HTTP_PORT:-8080}/ready" > /dev/null || exit 1

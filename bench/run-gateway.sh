@@ -3,7 +3,7 @@
 # vertx-web SockJS bridge, same client, same run. See README.md, "Gateway round trips (issue 3)".
 #
 # Usage: bench/run-gateway.sh [key=value ...]
-#   warmup=5 measure=10 rounds=2 scenarios=1x1,1x100,100x10 jvm.flags=-Xmx512m bare.instances=1 ...
+#   warmup=5 measure=10 rounds=2 scenarios=1x1,1x100,100x10 "jvm.flags=-Xms512m -Xmx512m" bare.instances=1 ...
 #   sut=bare   runs a second bare bridge in Busbar's place (driver self-check; no Busbar jar needed)
 # Environment: BENCH_CLIENT_OPTS  extra JVM options for the driver (load client) JVM.
 set -euo pipefail

@@ -27,7 +27,8 @@ import java.util.Map;
  * <tr><td>bench.busbar.jar</td><td>{@code <busbar.dir>/target/busbar.jar}</td><td>the fat jar</td></tr>
  * <tr><td>bench.results</td><td>{@code <busbar.dir>/bench/results}</td><td>where JSON results go</td></tr>
  * <tr><td>bench.logs</td><td>{@code <busbar.dir>/bench/target/logs}</td><td>stdout/stderr of the server JVMs</td></tr>
- * <tr><td>bench.jvm.flags</td><td>-Xmx512m</td><td>JVM flags of both servers (space-separated)</td></tr>
+ * <tr><td>bench.jvm.flags</td><td>-Xms512m -Xmx512m</td><td>JVM flags of both servers (space-separated); a fixed
+ *   heap, so that neither server runs with a heap that G1 shrank after start-up</td></tr>
  * <tr><td>bench.busbar.flags</td><td>(none)</td><td>extra JVM flags of the Busbar server only (space-separated),
  *   e.g. a {@code -XX:StartFlightRecording=...} to profile it</td></tr>
  * <tr><td>bench.busbar.metrics</td><td>true</td><td>{@code false} starts Busbar with
@@ -111,7 +112,7 @@ public record BenchConfig(
       Path.of(lookup.get("bench.busbar.jar", busbarDir.resolve("target/busbar.jar").toString())).toAbsolutePath(),
       Path.of(lookup.get("bench.results", busbarDir.resolve("bench/results").toString())).toAbsolutePath(),
       Path.of(lookup.get("bench.logs", busbarDir.resolve("bench/target/logs").toString())).toAbsolutePath(),
-      List.of(lookup.get("bench.jvm.flags", "-Xmx512m").trim().split("\\s+")),
+      List.of(lookup.get("bench.jvm.flags", "-Xms512m -Xmx512m").trim().split("\\s+")),
       words(lookup.get("bench.busbar.flags", "")),
       lookup.bool("bench.busbar.metrics", "true"),
       lookup.integer("bench.bare.instances", "1"),
