@@ -1,5 +1,7 @@
 package io.busbar.jobs.engine;
 
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.NoArgGenerator;
 import io.busbar.bus.FailureCode;
 import io.busbar.bus.RetryAfter;
 import io.busbar.config.JobsConfig;
@@ -13,8 +15,6 @@ import io.busbar.jobs.JobState;
 import io.busbar.jobs.model.ServiceTimeEstimator;
 import io.busbar.jobs.store.JobStore;
 import io.busbar.metrics.JobMeters;
-import com.fasterxml.uuid.Generators;
-import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -52,7 +52,7 @@ public final class JobEngine implements AttemptListener {
    * Job ids: UUIDs of version 7, which begin with their creation time, so that jobs accepted together sit together
    * in the store's B-tree (a random UUID sends every write to a different page).
    */
-  private static final TimeBasedEpochGenerator JOB_IDS = Generators.timeBasedEpochGenerator();
+  private static final NoArgGenerator JOB_IDS = Generators.timeBasedEpochGenerator();
 
   private final Vertx vertx;
   private final Context context;
