@@ -149,6 +149,11 @@ public final class BridgeClient implements AutoCloseable {
     return this;
   }
 
+  /** Writes {@code data} as one binary WebSocket message without waiting; the server may close first. */
+  public void sendBinaryAsync(Buffer data) {
+    ws.writeBinaryMessage(data);
+  }
+
   /** Sends {@code text} as one text WebSocket message, as it is (no SockJS envelope). */
   public BridgeClient sendRaw(String text) {
     Await.result(ws.writeTextMessage(text));

@@ -168,13 +168,12 @@ class GatewayFuzzTest {
           try (BridgeClient client = connect(transport)) {
             String frame = new JsonObject().put("type", "publish").put("address", "test.fuzz.sink")
                 .put("body", "x".repeat(size)).encode();
+            // Not awaited: the server may close as soon as the message passes the limit, before the client has
+            // finished writing it.
             if (transport == Transport.WEBSOCKET_BINARY) {
-              client.sendBinary(Buffer.buffer(frame));
-            } else if (transport == Transport.SOCKJS) {
-              // Not awaited: the server may end the session before the client has finished writing the message.
-              client.sendAsync(new JsonObject(frame));
+              client.sendBinaryAsync(Buffer.buffer(frame));
             } else {
-              client.sendText(frame);
+              client.sendAsync(new JsonObject(frame));
             }
             if (transport != Transport.SOCKJS) {   // vertx-web's SockJS transport ends the session itself first
               assertThat(client.next().getString("body")).isEqualTo("frame_too_large");

@@ -69,6 +69,7 @@ class FinishAnnouncementTest {
   }
 
   private final GatedStore store = new GatedStore();
+  private final CountDownLatch submitted = new CountDownLatch(1);
   private final List<String> webhooks = new CopyOnWriteArrayList<>();
   private final List<String> events = new CopyOnWriteArrayList<>();
   private Vertx vertx;
@@ -84,7 +85,14 @@ class FinishAnnouncementTest {
         .put("pools", new JsonObject().put("main", new JsonObject().put("kind", "fixed").put("size", 1)))
         .put("queues", new JsonObject().put("default", new JsonObject().put("policy", "fcfs").put("pool", "main")))))
         .jobs();
-    JobHandlers.of(vertx).register("echo", job -> job.payload());
+    // The handler waits until the submission is answered: a job that ended at once could have its final write
+    // committed in one batch with its submission's, which the gate would then hold too.
+    JobHandlers.of(vertx).register("echo", job -> {
+      if (!submitted.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test never answered the submission");
+      }
+      return job.payload();
+    });
     JobEvents jobEvents = new JobEvents(vertx.eventBus(), JobMeters.get(), job -> webhooks.add(job.id()));
     engine = Await.on(context, () -> JobEngine.local(vertx, context, config, store, JobHandlers.of(vertx), jobEvents, null));
     Await.result(onContext(engine::start));
@@ -92,6 +100,7 @@ class FinishAnnouncementTest {
 
   @AfterEach
   void stop() {
+    submitted.countDown();
     store.gate.countDown();
     Await.result(vertx.close());
   }
@@ -102,6 +111,7 @@ class FinishAnnouncementTest {
         new JsonObject().put("type", "echo").put("payload", "hello").put("webhook", "http://127.0.0.1:9/hook"),
         config))));
     String id = receipt.getString("id");
+    submitted.countDown();
     vertx.eventBus().<JsonObject>consumer(receipt.getString("eventsAddress"),
         m -> events.add(m.body().getString("event")));
     Future<Job> longPoll = onContext(() -> engine.get(id, 30_000));
