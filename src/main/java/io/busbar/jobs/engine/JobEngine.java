@@ -319,8 +319,13 @@ public final class JobEngine implements AttemptListener {
 
   /** The job as readers may see it: a final state only once it is stored. */
   private Job visible(String id) {
-    Job before = unstored.get(id);
-    return before != null ? before : jobs.get(id);
+    Job stored = jobs.get(id);
+    return stored == null ? null : visible(stored);
+  }
+
+  /** {@code job} as readers may see it: the state it had before, while its final state is not stored yet. */
+  private Job visible(Job job) {
+    return unstored.getOrDefault(job.id(), job);
   }
 
   /** Cancels a job that is not final; a running job's thread is interrupted. */
@@ -368,7 +373,7 @@ public final class JobEngine implements AttemptListener {
   public JsonObject list(String queue, JobState state, int limit, int offset) {
     List<Job> matching = new ArrayList<>();
     for (Job stored : jobs.values()) {
-      Job job = unstored.getOrDefault(stored.id(), stored);   // as get shows it: final only once stored
+      Job job = visible(stored);
       if ((queue == null || queue.equals(job.queue())) && (state == null || state == job.state())) {
         matching.add(job);
       }

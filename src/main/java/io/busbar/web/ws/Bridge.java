@@ -108,9 +108,10 @@ public final class Bridge {
   private void acceptWebSocket(ServerWebSocket ws, HttpConnection connection, Principal principal,
       SubjectLimits.Slot slot) {
     ws.setWriteQueueMaxSize(config.maxQueuedBytes());
-    FrameChannel channel = new WebSocketChannel(ws, connection, config.transportLimitBytes());
+    int limit = config.transportLimitBytes();
+    FrameChannel channel = new WebSocketChannel(ws, connection, limit);
     BridgeSession session = open(channel, principal, slot);
-    ws.frameHandler(new MessageAssembler(config.transportLimitBytes(), session::onFrame, session::onMessageTooBig));
+    ws.frameHandler(new MessageAssembler(limit, session::onFrame, session::onMessageTooBig));
     ws.exceptionHandler(session::onTransportError);
     ws.closeHandler(v -> closed(session, channel));
   }

@@ -14,7 +14,6 @@ import io.busbar.testsupport.ForwardingJobStore;
 import io.busbar.testsupport.Poll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -23,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,7 +93,7 @@ class FinishAnnouncementTest {
     });
     JobEvents jobEvents = new JobEvents(vertx.eventBus(), JobMeters.get(), job -> webhooks.add(job.id()));
     engine = Await.on(context, () -> JobEngine.local(vertx, context, config, store, JobHandlers.of(vertx), jobEvents, null));
-    Await.result(onContext(engine::start));
+    Await.result(Await.on(context, engine::start));
   }
 
   @AfterEach
@@ -107,17 +105,17 @@ class FinishAnnouncementTest {
 
   @Test
   void aFinishedJobIsAnnouncedOnlyOnceItsFinalStateIsStored() throws Exception {
-    JsonObject receipt = Await.result(onContext(() -> engine.submit(JobSpec.fromJson(
+    JsonObject receipt = Await.result(Await.on(context, () -> engine.submit(JobSpec.fromJson(
         new JsonObject().put("type", "echo").put("payload", "hello").put("webhook", "http://127.0.0.1:9/hook"),
         config))));
     String id = receipt.getString("id");
     submitted.countDown();
     vertx.eventBus().<JsonObject>consumer(receipt.getString("eventsAddress"),
         m -> events.add(m.body().getString("event")));
-    Future<Job> longPoll = onContext(() -> engine.get(id, 30_000));
+    Future<Job> longPoll = Await.on(context, () -> engine.get(id, 30_000));
 
     Poll.until("the final write to reach the store", Duration.ofSeconds(10), () -> store.heldWrites.get() == 1);
-    Job seen = Await.result(onContext(() -> engine.get(id, 0)));
+    Job seen = Await.result(Await.on(context, () -> engine.get(id, 0)));
     assertThat(seen.state()).as("what a read shows while the final state is unstored").isEqualTo(JobState.RUNNING);
     JsonObject listed = Await.on(context, () -> engine.list(null, null, 10, 0));
     assertThat(listed.getJsonArray("jobs").getJsonObject(0).getString("state")).as("the list")
@@ -133,14 +131,6 @@ class FinishAnnouncementTest {
     Poll.until("the webhook and the event", Duration.ofSeconds(10),
         () -> webhooks.size() == 1 && events.contains(JobState.SUCCEEDED.wire()));
     assertThat(webhooks).containsExactly(id);
-    assertThat(Await.result(onContext(() -> engine.get(id, 0))).state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(Await.result(Await.on(context, () -> engine.get(id, 0))).state()).isEqualTo(JobState.SUCCEEDED);
   }
-
-  /** Runs {@code action} on the engine's context, as the engine requires. */
-  private <T> Future<T> onContext(Supplier<Future<T>> action) {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> action.get().onComplete(promise));
-    return promise.future();
-  }
-
 }
