@@ -92,7 +92,8 @@ class FinishAnnouncementTest {
       return job.payload();
     });
     JobEvents jobEvents = new JobEvents(vertx.eventBus(), JobMeters.get(), job -> webhooks.add(job.id()));
-    engine = Await.on(context, () -> JobEngine.local(vertx, context, config, store, JobHandlers.of(vertx), jobEvents, null));
+    engine = Await.on(context,
+        () -> JobEngine.local(vertx, context, config, store, JobHandlers.of(vertx), jobEvents, null));
     Await.result(Await.on(context, engine::start));
   }
 
