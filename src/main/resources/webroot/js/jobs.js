@@ -175,10 +175,13 @@ export class JobsView {
     this.detail = detail;
     detail.unsubscribe = this.bus.subscribe(job.eventsAddress, (event) => {
       if (this.detail !== detail || !event || !event.job || event.job.id !== id) return;
-      detail.job = event.job;
+      // An event carries where the job stands, leaving out what may be absent; what the job was submitted with
+      // stays from jobs.get.
+      const {result, error, progressMessage, startedAt, finishedAt, ...submitted} = detail.job;
+      detail.job = {...submitted, ...event.job};
       this.renderDetail();
       const row = this.rows.get(id);
-      if (row) this.fillRow(row, event.job);
+      if (row) this.fillRow(row, detail.job);
     }, (e) => this.toast(`Cannot follow job ${id}: ${e.message}`, true));
     $('jobs-layout').classList.remove('no-detail');
     this.renderDetail();

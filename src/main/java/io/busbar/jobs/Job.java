@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * A job as Busbar keeps it and shows it: what was asked ({@link JobSpec}'s fields), where it is in its life, and how
  * it ended. Immutable; the engine replaces a job with a changed copy ({@link #toBuilder()}). Its JSON form is the
- * body of {@code GET /api/jobs/{id}}, of job events and of the store's records; field names appear only here.
+ * body of {@code GET /api/jobs/{id}}, of webhooks and of the store's records, and job events carry a part of it
+ * ({@link #toEventJson()}); field names appear only here.
  *
  * @param id unique id: a UUID of version 7, which begins with the time the job was accepted
  * @param type job type: which handler runs it
@@ -51,6 +52,22 @@ public record Job(String id, String type, String queue, Object payload, int prio
     putIf(json, "costMs", costMs);
     putIf(json, "idempotencyKey", idempotencyKey);
     putIf(json, "webhook", webhook);
+    return putOptional(json);
+  }
+
+  /**
+   * The JSON form that job events carry: who the job is and where it stands, without what it was submitted with
+   * (payload, options, times of acceptance), which never changes and which {@code GET /api/jobs/{id}} shows. Every
+   * event of a job would otherwise carry its payload again, to every listener.
+   */
+  public JsonObject toEventJson() {
+    JsonObject json = new JsonObject().put("id", id).put("type", type).put("queue", queue).put("state", state.wire())
+        .put("attempts", attempts).put("runAt", runAt).put("progress", progress);
+    return putOptional(json);
+  }
+
+  /** Adds the fields of where the job stands that may be absent. */
+  private JsonObject putOptional(JsonObject json) {
     putIf(json, "batchId", batchId);
     if (batchId != null) {
       json.put("batchIndex", batchIndex);

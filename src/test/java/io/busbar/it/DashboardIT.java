@@ -119,6 +119,8 @@ class DashboardIT {
     assertThat(text("#job-result")).contains("\"sleptMs\"").contains("1200");
     assertThat(text("#job-progress-text")).isEqualTo("100%");
     assertThat(browser.find("#job-cancel").isEnabled()).isFalse();
+    // Events carry where the job stands; what it was submitted with stays on show.
+    assertThat(text("#job-payload")).contains("\"steps\"").contains("1200");
   }
 
   @Test

@@ -70,8 +70,15 @@ class JobsBridgeTest {
       List<Double> progress = events.stream().filter(e -> e.getString("event").equals("progress"))
           .map(e -> e.getJsonObject("job").getDouble("progress")).toList();
       assertThat(progress).isSorted().allSatisfy(p -> assertThat(p).isBetween(0.0, 1.0));
-      assertThat(events.get(events.size() - 1).getJsonObject("job").getJsonObject("result").getInteger("sleptMs"))
-          .isEqualTo(200);
+      JsonObject last = events.get(events.size() - 1).getJsonObject("job");
+      assertThat(last.getJsonObject("result").getInteger("sleptMs")).isEqualTo(200);
+      // An event tells where the job stands, not what it was submitted with: GET /api/jobs/{id} has that.
+      assertThat(last.getString("id")).isEqualTo(receipt.getString("id"));
+      assertThat(last.getString("state")).isEqualTo("succeeded");
+      assertThat(last.getInteger("attempts")).isOne();
+      assertThat(last.getLong("finishedAt")).isGreaterThanOrEqualTo(last.getLong("startedAt")).isPositive();
+      assertThat(events).allSatisfy(e -> assertThat(e.getJsonObject("job").fieldNames())
+          .doesNotContain("payload", "timeoutMs", "maxAttempts", "eventsAddress", "lease"));
     }
   }
 

@@ -104,7 +104,7 @@ public final class JobEvents {
     }
     batch.finished++;
     bus.publish(batch.address, new JsonObject().put("event", "completed").put("batchId", job.batchId())
-        .put("index", job.batchIndex()).put("job", job.toJson()));
+        .put("index", job.batchIndex()).put("job", job.toEventJson()));
     if (batch.finished >= batch.ids.size()) {
       bus.publish(batch.address, gathered(job.batchId(), batch));
     }
@@ -114,7 +114,7 @@ public final class JobEvents {
     JsonArray all = new JsonArray();
     batch.ids.forEach(id -> {
       Job member = id == null ? null : lookup.apply(id);
-      all.add(member == null ? null : member.toJson());
+      all.add(member == null ? null : member.toEventJson());
     });
     return new JsonObject().put("event", "gathered").put("batchId", batchId).put("jobs", all);
   }
@@ -129,7 +129,7 @@ public final class JobEvents {
       Job member = id == null ? null : lookup.apply(id);
       if (member != null && member.state().isFinal()) {
         bus.publish(batch.address, new JsonObject().put("event", "completed").put("batchId", batchId)
-            .put("index", member.batchIndex()).put("job", member.toJson()));
+            .put("index", member.batchIndex()).put("job", member.toEventJson()));
       }
     }
     if (batch.finished >= batch.ids.size()) {
@@ -145,6 +145,6 @@ public final class JobEvents {
   }
 
   private void publish(Job job, String event) {
-    bus.publish(job.eventsAddress(), new JsonObject().put("event", event).put("job", job.toJson()));
+    bus.publish(job.eventsAddress(), new JsonObject().put("event", event).put("job", job.toEventJson()));
   }
 }
