@@ -255,7 +255,7 @@ public final class JobEngine implements AttemptListener {
       throw new InvalidJobException("queue", "no queue \"" + spec.queue() + "\" (queues: "
           + String.join(", ", queues.keySet()) + ")");
     }
-    if (!workers.types().contains(spec.type())) {
+    if (!workers.handles(spec.type())) {
       throw new InvalidJobException("type", "no handler for job type \"" + spec.type() + "\" (registered: "
           + String.join(", ", workers.types()) + ")");
     }

@@ -64,6 +64,11 @@ public final class LocalRunner {
     return handlers.types();
   }
 
+  /** Whether a handler for {@code type} is registered on this node. */
+  public boolean handles(String type) {
+    return handlers.get(type) != null;
+  }
+
   public void run(AttemptOrder order) {
     JobPool pool = pools.get(order.pool());
     JobHandler handler = handlers.get(order.type());

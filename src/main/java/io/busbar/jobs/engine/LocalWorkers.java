@@ -30,6 +30,11 @@ public final class LocalWorkers implements Workers {
   }
 
   @Override
+  public boolean handles(String type) {
+    return runner.handles(type);
+  }
+
+  @Override
   public void start(AttemptOrder order) {
     runner.run(order);
   }

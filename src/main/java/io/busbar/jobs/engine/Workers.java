@@ -19,6 +19,11 @@ public interface Workers {
   /** The job types some worker can run. */
   Set<String> types();
 
+  /** Whether some worker can run jobs of {@code type}: {@code types().contains(type)}, without making the set. */
+  default boolean handles(String type) {
+    return types().contains(type);
+  }
+
   /** Starts an attempt; the caller has checked {@link #hasSlot}. */
   void start(AttemptOrder order);
 
