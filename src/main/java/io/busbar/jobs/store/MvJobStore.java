@@ -15,6 +15,7 @@ import java.util.Objects;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.SingleFileStore;
 
 /**
  * A durable {@link JobStore} in one H2 MVStore file, {@value #FILE_NAME}, under a data directory. Each collection is
@@ -42,7 +43,8 @@ import org.h2.mvstore.MVStoreException;
  * every chunk written in the last 45 s, hundreds of MB under steady writes). Every {@value #COMPACT_CHECK_INTERVAL}
  * writes, if chunks are less than {@value #COMPACT_TARGET_FILL_RATE}% live, up to {@value #COMPACT_WRITE_LIMIT} bytes
  * of the emptiest chunks are rewritten as part of that write's commit. MVStore's {@code autoCompactFillRate} is not
- * used: it only drives the background thread, which is off.
+ * used: it only drives the background thread, which is off. The file shrinks when a commit leaves at least
+ * {@value SteadyFileStore#SHRINK_MIN_PERCENT}% of it free at its end, and at close ({@link SteadyFileStore}).
  *
  * <p><b>Threads.</b> Every method is {@code synchronized}, so the store is safe to share, but calls are serialized.
  * They block on file I/O: never call them on an event loop. Only one process can open the file at a time (MVStore
@@ -90,6 +92,14 @@ public final class MvJobStore implements JobStore {
    * @throws IllegalStateException if the file cannot be opened: locked by another process, corrupted, or not a store
    */
   public MvJobStore(Path dataDir, boolean fsync) {
+    this(dataDir, fsync, true);
+  }
+
+  /**
+   * As {@link #MvJobStore(Path, boolean)}; {@code steady} false gives MVStore's own file store, which shrinks the
+   * file (forcing it to the device first) whenever a commit frees its end: the baseline of {@code JobStoreBench}.
+   */
+  MvJobStore(Path dataDir, boolean fsync, boolean steady) {
     Objects.requireNonNull(dataDir, "dataDir");
     try {
       Files.createDirectories(dataDir);
@@ -102,8 +112,15 @@ public final class MvJobStore implements JobStore {
     try {
       // autoCommitDisabled() stops only the timed background commit; a buffer size of 0 also stops the commit that
       // MVStore starts by itself once enough changes are pending, which would split a large write in two on disk.
-      this.store = new MVStore.Builder()
-          .fileName(file.toString())
+      MVStore.Builder builder = new MVStore.Builder();
+      if (steady) {
+        SteadyFileStore fileStore = new SteadyFileStore();
+        fileStore.open(file.toString(), false, (char[]) null);
+        builder.adoptFileStore(fileStore);
+      } else {
+        builder.fileName(file.toString());
+      }
+      this.store = builder
           .autoCommitDisabled()
           .autoCommitBufferSize(0)
           .open();
@@ -211,6 +228,27 @@ public final class MvJobStore implements JobStore {
       channel.force(true);
     } catch (IOException e) {
       // Some platforms (Windows) cannot open a directory; there the file system orders the entry by itself or not.
+    }
+  }
+
+  /**
+   * MVStore's file store, except that a commit does not shrink the file as soon as its last chunk is free. Every such
+   * shrink first forces the file to the device, a flush of some milliseconds that a store with fsync off would
+   * otherwise pay a few times per thousand writes, at random. The file still shrinks when a commit finds at least
+   * {@value #SHRINK_MIN_PERCENT}% of it free at its end, and at close.
+   */
+  static final class SteadyFileStore extends SingleFileStore {
+
+    /** The least part of the file, in per cent, that a commit frees by shrinking it. */
+    static final int SHRINK_MIN_PERCENT = 20;
+
+    SteadyFileStore() {
+      super(new HashMap<>());
+    }
+
+    @Override
+    protected void shrinkStoreIfPossible(int minPercent) {
+      super.shrinkStoreIfPossible(minPercent == 0 ? 0 : Math.max(minPercent, SHRINK_MIN_PERCENT));
     }
   }
 
