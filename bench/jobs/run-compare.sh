@@ -6,7 +6,7 @@
 #
 # Usage: bench/jobs/run-compare.sh [shared settings] [--bullmq-option=value ...] [driver.key=value ...]
 #   shared settings, applied to both sides (defaults in brackets):
-#     warmup=10  duration=20  inflight=1000  latency.warmup=500  latency.jobs=5000
+#     warmup=40  duration=20  inflight=1000  latency.warmup=10000  latency.jobs=10000
 #   --key=value          passed to bullmq/bench.mjs only (e.g. --concurrency=8 --worker-mode=inline)
 #   other key=value      passed to the Java driver only (e.g. connections=4 modes=memory jvm.flags=-Xmx1g)
 # Environment: JOBS_BENCH_TIMEOUT  hard bound on each side in seconds (default 1200).
@@ -19,7 +19,7 @@ RESULTS="$ROOT/bench/results"
 BOUND="${JOBS_BENCH_TIMEOUT:-1200}"
 log() { echo "[run-compare] $*" >&2; }
 
-warmup=10 duration=20 inflight=1000 latency_warmup=500 latency_jobs=5000
+warmup=40 duration=20 inflight=1000 latency_warmup=10000 latency_jobs=10000
 bullmq_args=()
 driver_args=()
 for arg in "$@"; do

@@ -57,10 +57,10 @@ record JobsBenchConfig(Path busbarDir, Path busbarJar, List<String> modes, int e
     key("sut", "busbar", "busbar, or fake: FakeJobsServer in Busbar's place (checks the driver; mode 'fake')");
     key("connections", "4", "throughput phase: WebSocket connections");
     key("inflight", "1000", "throughput phase: jobs in flight, split over the connections");
-    key("warmup.s", "10", "throughput phase: warm-up seconds (JIT: give the JVMs time)");
+    key("warmup.s", "40", "throughput phase: warm-up seconds (JIT: a JVM compiles for about 35 s on 2 cores)");
     key("duration.s", "20", "throughput phase: measured seconds");
-    key("latency.warmup", "500", "latency phase: warm-up jobs (1 in flight)");
-    key("latency.jobs", "5000", "latency phase: measured jobs (1 in flight)");
+    key("latency.warmup", "10000", "latency phase: warm-up jobs (1 in flight)");
+    key("latency.jobs", "10000", "latency phase: measured jobs (1 in flight)");
     key("job.timeout.ms", "10000", "a job without a terminal event after this is lost");
     key("drain.ms", "30000", "wait for jobs in flight after a phase");
     key("stall.ms", "10000", "fail a phase when no job succeeds for this long");
