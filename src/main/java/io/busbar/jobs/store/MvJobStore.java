@@ -115,7 +115,17 @@ public final class MvJobStore implements JobStore {
       MVStore.Builder builder = new MVStore.Builder();
       if (steady) {
         SteadyFileStore fileStore = new SteadyFileStore();
-        fileStore.open(file.toString(), false, (char[]) null);
+        try {
+          fileStore.open(file.toString(), false, (char[]) null);
+        } catch (MVStoreException e) {
+          // MVStore closes a file store that it opened itself and that failed; this one is ours to close.
+          try {
+            fileStore.close();
+          } catch (RuntimeException closing) {
+            e.addSuppressed(closing);
+          }
+          throw e;
+        }
         builder.adoptFileStore(fileStore);
       } else {
         builder.fileName(file.toString());

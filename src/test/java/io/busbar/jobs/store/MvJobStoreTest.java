@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class MvJobStoreTest extends JobStoreContract {
@@ -81,6 +83,28 @@ class MvJobStoreTest extends JobStoreContract {
     assertThatThrownBy(() -> new MvJobStore(dataDir))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(MvJobStore.FILE_NAME);
+  }
+
+  @Test
+  void failedOpensLeaveNoFileOpen() throws IOException {
+    Path fds = Path.of("/proc/self/fd");
+    Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd (Linux)");
+    Path file = mv().file().toRealPath();
+    for (int i = 0; i < 20; i++) {
+      assertThatThrownBy(() -> new MvJobStore(dataDir)).isInstanceOf(IllegalStateException.class);
+    }
+
+    long open;
+    try (Stream<Path> links = Files.list(fds)) {
+      open = links.filter(link -> {
+        try {
+          return Files.readSymbolicLink(link).equals(file);
+        } catch (IOException e) {
+          return false;   // closed since it was listed
+        }
+      }).count();
+    }
+    assertThat(open).as("descriptors of %s", file).isEqualTo(1);
   }
 
   @Test
