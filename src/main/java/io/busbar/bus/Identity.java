@@ -29,14 +29,7 @@ public record Identity(String subject, Set<String> authorities) {
 
   /** Adds this identity's headers to {@code options}, after removing any {@code busbar-*} header it had. */
   public DeliveryOptions stamp(DeliveryOptions options) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    if (options.getHeaders() != null) {
-      options.getHeaders().forEach((name, value) -> {
-        if (!isReserved(name)) {
-          headers.add(name, value);
-        }
-      });
-    }
+    MultiMap headers = withoutReserved(options.getHeaders());
     headers.set(SUBJECT, subject).set(AUTHORITIES, authorities.isEmpty() ? ""
         : String.join(",", new TreeSet<>(authorities)));
     return options.setHeaders(headers);
@@ -49,6 +42,19 @@ public record Identity(String subject, Set<String> authorities) {
    */
   public static boolean isReserved(String header) {
     return header.regionMatches(true, 0, HEADER_PREFIX, 0, HEADER_PREFIX.length());
+  }
+
+  /** A copy of {@code headers} (which may be null) without the {@link #isReserved reserved} ones. */
+  public static MultiMap withoutReserved(MultiMap headers) {
+    MultiMap kept = MultiMap.caseInsensitiveMultiMap();
+    if (headers != null) {
+      headers.forEach((name, value) -> {
+        if (!isReserved(name)) {
+          kept.add(name, value);
+        }
+      });
+    }
+    return kept;
   }
 
   /** The identity in {@code headers}, or null for a trusted message from inside. */

@@ -19,12 +19,6 @@ public final class EchoVerticle extends VerticleBase {
   }
 
   private static void echo(Message<Object> message) {
-    DeliveryOptions options = new DeliveryOptions();
-    message.headers().forEach((name, value) -> {
-      if (!Identity.isReserved(name)) {
-        options.addHeader(name, value);
-      }
-    });
-    message.reply(message.body(), options);
+    message.reply(message.body(), new DeliveryOptions().setHeaders(Identity.withoutReserved(message.headers())));
   }
 }
