@@ -136,6 +136,8 @@ public final class Addresses {
     public static final String EVENTS_PREFIX = "jobs.events.";
     /** Prefix of a batch's events address: {@code jobs.batches.<batch id>}. */
     public static final String BATCH_EVENTS_PREFIX = "jobs.batches.";
+    /** Prefix of a client's own inbox, {@code jobs.inbox.<client id>}, where a submission may send its events. */
+    public static final String INBOX_PREFIX = "jobs.inbox.";
 
     private Jobs() {
     }

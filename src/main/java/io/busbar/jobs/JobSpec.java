@@ -39,9 +39,9 @@ public record JobSpec(String type, String queue, Object payload, int priority, D
   static final Predicate<String> TYPE = s -> isName(s, 0, true, "._-");
   /** {@code [a-z0-9][a-z0-9-]{0,63}}. */
   static final Predicate<String> QUEUE = s -> isName(s, 0, true, "-");
-  private static final String INBOX = "jobs.inbox.";
   /** Addresses a client may have its jobs' events sent to: {@code jobs\.inbox\.[A-Za-z0-9_-]{1,64}}. */
-  static final Predicate<String> NOTIFY = s -> s.startsWith(INBOX) && isName(s, INBOX.length(), false, "_-");
+  static final Predicate<String> NOTIFY = s -> s.startsWith(Addresses.Jobs.INBOX_PREFIX)
+      && isName(s, Addresses.Jobs.INBOX_PREFIX.length(), false, "_-");
   private static final long DAY_MS = 86_400_000L;
 
   /** Validates {@code json} against the limits of {@code config}; throws {@link InvalidJobException} naming a field. */
