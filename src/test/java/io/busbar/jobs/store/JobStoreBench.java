@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -65,8 +66,8 @@ class JobStoreBench {
       live(store, 0, 10_000, null);
       long[] micros = new long[100_000];
       live(store, 10_000, 50_000, micros);
-      java.util.Arrays.sort(micros);
-      long slow = java.util.Arrays.stream(micros).filter(m -> m > 1_000).count();
+      Arrays.sort(micros);
+      long slow = Arrays.stream(micros).filter(m -> m > 1_000).count();
       long[] figures = {micros[50_000], micros[99_000], micros[99_900], slow};
       rows.add(String.format(Locale.ROOT, "%-42s write p50 %5d us, p99 %5d us, p99.9 %6d us, max %7d us, %4d of"
           + " 100,000 writes over 1 ms", name, figures[0], figures[1], figures[2], micros[micros.length - 1], slow));
