@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -18,7 +22,8 @@ class MvJobStoreTest extends JobStoreContract {
 
   @Override
   JobStore open(Path dataDir) {
-    return new MvJobStore(dataDir);
+    // Checkpoints only when a test asks (or loadAll does), so that what MVStore holds is known.
+    return new MvJobStore(dataDir, false, true, Long.MAX_VALUE);
   }
 
   private MvJobStore mv() {
@@ -119,19 +124,113 @@ class MvJobStoreTest extends JobStoreContract {
   }
 
   @Test
-  void aWriteIsOneCommitEvenWhenLargerThanMvStoresAutoCommitBuffer() {
+  void aCheckpointIsOneCommitEvenWhenLargerThanMvStoresAutoCommitBuffer() {
     // MVStore would commit by itself once ~19 MB of changes are pending unless its buffer size is 0.
-    List<JsonObject> records = new ArrayList<>();
-    String payload = "p".repeat(1000);
-    for (int i = 0; i < 30_000; i++) {
-      records.add(job("job-" + i, "queued").put("payload", payload));
-    }
+    // Fewer records than start a checkpoint by themselves (MvJobStore.CHECKPOINT_RECORDS), ~30 MB of them.
+    String payload = "p".repeat(2000);
     long before = mv().version();
+    for (int w = 0; w < 3; w++) {
+      List<JsonObject> records = new ArrayList<>();
+      for (int i = 0; i < 5_000; i++) {
+        records.add(job("job-" + (w * 5_000 + i), "queued").put("payload", payload));
+      }
+      store.write("jobs", records, List.of());
+    }
+    assertThat(mv().version()).as("writes are journaled, not committed").isEqualTo(before);
 
-    store.write("jobs", records, List.of());
+    mv().checkpoint();
 
     assertThat(mv().version()).isEqualTo(before + 1);
-    assertThat(store.loadAll("jobs")).hasSize(30_000);
+    assertThat(store.loadAll("jobs")).hasSize(15_000);
+  }
+
+  @Test
+  void theCheckpointerCommitsJournaledWritesAndDeletesTheSegmentsItCovered() throws IOException {
+    store.close();
+    try (MvJobStore timed = new MvJobStore(dataDir)) {
+      long before = timed.version();
+      timed.write("jobs", List.of(job("a", "queued")), List.of());
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (timed.version() == before && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+      assertThat(timed.version()).as("committed by the checkpointer").isEqualTo(before + 1);
+      assertThat(journalFiles(dataDir)).hasSize(1);
+    }
+  }
+
+  @Test
+  void writesNotYetCheckpointedAreRecoveredFromTheJournal() throws IOException {
+    store.write("jobs", List.of(job("a", "queued"), job("b", "queued")), List.of());
+    store.write("jobs", List.of(job("a", "succeeded")), List.of("b"));
+    store.write("batches", List.of(new JsonObject().put("id", "b1").put("jobs", 2)), List.of());
+    // The files as a kill -9 leaves them: no checkpoint has run, the MVStore file holds nothing yet.
+    Path copy = copyOf(dataDir);
+
+    try (MvJobStore recovered = new MvJobStore(copy, false, true, Long.MAX_VALUE)) {
+      assertThat(journalFiles(copy)).as("replayed segments are deleted, a new one is started").hasSize(1);
+      assertThat(Files.size(journalFiles(copy).get(0))).isZero();
+      assertThat(recovered.loadAll("jobs")).containsExactly(job("a", "succeeded"));
+      assertThat(recovered.loadAll("batches")).containsExactly(new JsonObject().put("id", "b1").put("jobs", 2));
+    }
+  }
+
+  @Test
+  void aWriteCutShortByACrashIsIgnoredAndTheOnesBeforeItKept() throws IOException {
+    store.write("jobs", List.of(job("a", "queued")), List.of());
+    store.write("jobs", List.of(job("b", "queued")), List.of());
+    Path copy = copyOf(dataDir);
+    Path segment = journalFiles(copy).get(0);
+    try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      channel.truncate(channel.size() - 3);
+    }
+
+    try (MvJobStore recovered = new MvJobStore(copy, false, true, Long.MAX_VALUE)) {
+      assertThat(recovered.loadAll("jobs")).containsExactly(job("a", "queued"));
+      recovered.write("jobs", List.of(job("c", "queued")), List.of());
+    }
+    try (MvJobStore reopened = new MvJobStore(copy)) {
+      assertThat(reopened.loadAll("jobs")).containsExactlyInAnyOrder(job("a", "queued"), job("c", "queued"));
+    }
+  }
+
+  @Test
+  void fullSegmentsAreReplacedAndDeletedOnceCheckpointed() throws IOException {
+    String payload = "s".repeat(1 << 20);
+    int writes = (int) (MvJobStore.SEGMENT_BYTES >> 20) + 2;
+    for (int i = 0; i < writes; i++) {
+      store.write("jobs", List.of(job("job-" + i, "queued").put("payload", payload)), List.of());
+    }
+    assertThat(journalFiles(dataDir)).hasSize(2);
+
+    mv().checkpoint();
+
+    assertThat(journalFiles(dataDir)).hasSize(1);
+    store.close();
+    assertThat(journalFiles(dataDir)).as("close checkpoints and deletes the journal").isEmpty();
+    try (MvJobStore reopened = new MvJobStore(dataDir)) {
+      assertThat(reopened.loadAll("jobs")).hasSize(writes);
+    }
+  }
+
+  private static List<Path> journalFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(Journal.SUFFIX)).sorted().toList();
+    }
+  }
+
+  /** A copy of the store's files, taken while it is open: MVStore's file as last committed, and the journal. */
+  private Path copyOf(Path dir) throws IOException {
+    Path copy = Files.createTempDirectory(dir.getParent(), "copy");
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, copy.resolve(f.getFileName()));
+        }
+      }
+    }
+    return copy;
   }
 
   @Test
@@ -140,6 +239,7 @@ class MvJobStoreTest extends JobStoreContract {
     long largest = 0;
     for (int i = 0; i < 3_000; i++) {
       store.write("jobs", List.of(paddedJob("job-" + (i % 200), i)), List.of());
+      mv().checkpoint();
       largest = Math.max(largest, Files.size(mv().file()));
     }
 
@@ -157,6 +257,7 @@ class MvJobStoreTest extends JobStoreContract {
         batch.add(paddedJob("job-" + (i * 100 + j), i));
       }
       store.write("jobs", batch, List.of());
+      mv().checkpoint();
     }
     long full = Files.size(mv().file());
     for (int i = 0; i < 200; i++) {
@@ -165,9 +266,11 @@ class MvJobStoreTest extends JobStoreContract {
         ids.add("job-" + (i * 100 + j));
       }
       store.write("jobs", List.of(), ids);
+      mv().checkpoint();
     }
     for (int i = 0; i < 300; i++) {
       store.write("jobs", List.of(paddedJob("job-" + (i % 10), i)), List.of());
+      mv().checkpoint();
     }
 
     assertThat(full).isGreaterThan(4L << 20);
@@ -185,11 +288,13 @@ class MvJobStoreTest extends JobStoreContract {
       initial.add(paddedJob("job-" + i, 0));
     }
     store.write("jobs", initial, List.of());
+    mv().checkpoint();
     long loaded = Files.size(mv().file());
     Random random = new Random(42);
     long largest = 0;
     for (int i = 0; i < 3_000; i++) {
       store.write("jobs", List.of(paddedJob("job-" + random.nextInt(records), i)), List.of());
+      mv().checkpoint();
       largest = Math.max(largest, Files.size(mv().file()));
     }
 
