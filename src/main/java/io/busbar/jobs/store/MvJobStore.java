@@ -81,7 +81,7 @@ public final class MvJobStore implements JobStore {
   /** Records not yet checkpointed that start a checkpoint before its time. */
   static final int CHECKPOINT_RECORDS = 20_000;
   /** Records not yet checkpointed at which writes wait for the checkpointer. */
-  static final int MAX_PENDING_RECORDS = 200_000;
+  static final int MAX_PENDING_RECORDS = 100_000;
   /** A journal segment is replaced by a new one once it is this large. */
   static final long SEGMENT_BYTES = 64L << 20;
 
