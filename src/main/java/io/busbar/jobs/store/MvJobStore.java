@@ -337,9 +337,11 @@ public final class MvJobStore implements JobStore {
           closeQuietly(journal);
         }
         maps.clear();
-        store.close();
         if (checkpointed) {
+          store.close();
           deleteSegments(current.sequence() + 1);
+        } else {
+          store.closeImmediately(); // no commit of a checkpoint half applied: the journal replays it whole
         }
       }
     }
@@ -477,7 +479,11 @@ public final class MvJobStore implements JobStore {
     return Journal.create(dataDir, next, fsync);
   }
 
-  /** Deletes the journal segments before {@code sequence}; one that cannot be deleted is replayed again later. */
+  /**
+   * Deletes the journal segments before {@code sequence}, oldest first, and stops at the first that cannot be deleted:
+   * it and those after it are replayed again on the next open, which changes nothing. Skipping it would not be safe:
+   * replaying an old segment without the ones that followed it would bring back states they replaced.
+   */
   private void deleteSegments(long sequence) {
     try {
       for (Segment segment : Journal.segments(dataDir)) {
