@@ -1,5 +1,6 @@
 package io.busbar.testsupport;
 
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -22,11 +23,16 @@ public final class SseStream implements AutoCloseable {
   public static SseStream open(TestNode node, String uri) {
     HttpClient client = node.vertx().createHttpClient();
     StringBuffer text = new StringBuffer();
-    // The body handler is set on the event loop as the response arrives, so no chunk can slip past it.
-    HttpClientResponse response = Await.result(client.request(new RequestOptions().setMethod(HttpMethod.GET)
-            .setHost("127.0.0.1").setPort(node.port()).setURI(uri))
-        .compose(r -> r.send()).map(r -> r.handler(chunk -> text.append(chunk.toString()))));
-    return new SseStream(client, response, text);
+    // Requested from an event loop, so that every callback below is attached before the loop can handle a reply,
+    // and the body handler is set as the response arrives: no chunk can slip past it. Chained from the test's
+    // thread, a callback could be attached after its future completed, and the first chunk (which comes with the
+    // headers) was lost now and then (eclipse-vertx/vert.x#5825).
+    Promise<HttpClientResponse> opened = Promise.promise();
+    node.vertx().getOrCreateContext().runOnContext(v -> client.request(new RequestOptions()
+            .setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(node.port()).setURI(uri))
+        .compose(r -> r.send()).map(r -> r.handler(chunk -> text.append(chunk.toString())))
+        .onComplete(opened));
+    return new SseStream(client, Await.result(opened.future()), text);
   }
 
   public HttpClientResponse response() {
