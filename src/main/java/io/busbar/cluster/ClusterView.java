@@ -175,7 +175,12 @@ public final class ClusterView {
    * on the current Vert.x context (or a new one when called outside Vert.x).
    */
   public Subscription listen(Vertx vertx, Listener listener) {
-    Subscription subscription = new Subscription(listener, vertx.getOrCreateContext());
+    return listen(vertx.getOrCreateContext(), listener);
+  }
+
+  /** As {@link #listen(Vertx, Listener)}, calling {@code listener} on {@code context}. */
+  public Subscription listen(Context context, Listener listener) {
+    Subscription subscription = new Subscription(listener, context);
     listeners.add(subscription);
     return subscription;
   }

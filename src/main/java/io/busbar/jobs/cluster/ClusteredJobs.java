@@ -1,8 +1,7 @@
 package io.busbar.jobs.cluster;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import io.busbar.cluster.ClusterView;
 import io.busbar.config.JobsConfig;
 import io.busbar.config.NodeConfig;
 import io.busbar.config.Role;
@@ -16,7 +15,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,7 +47,7 @@ public final class ClusteredJobs {
   private Leadership leadership;
   private JobEngine engine;
   private RemoteWorkers workers;
-  private UUID membershipListener;
+  private ClusterView.Subscription membership;
   private boolean metersRegistered;
   private Future<Void> transition = Future.succeededFuture();
 
@@ -80,19 +78,12 @@ public final class ClusteredJobs {
       started = worker.start();
     }
     if (node.has(Role.SCHEDULER)) {
-      membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      membership = ClusterView.of(vertx).listen(context, new ClusterView.Listener() {
         @Override
-        public void memberAdded(MembershipEvent event) {
-        }
-
-        @Override
-        public void memberRemoved(MembershipEvent event) {
-          String gone = Leadership.nodeIdOf(event.getMember());
-          context.runOnContext(v -> {
-            if (workers != null) {
-              workers.nodeGone(gone, "left the cluster");
-            }
-          });
+        public void memberRemoved(String gone) {
+          if (workers != null) {
+            workers.nodeGone(gone, "left the cluster");
+          }
         }
       });
       leadership = new Leadership(vertx, context, hazelcast, nodeId, config.cluster().heartbeatMs(),
@@ -146,8 +137,8 @@ public final class ClusteredJobs {
       if (leadership == null) {
         return Future.succeededFuture();
       }
-      if (membershipListener != null) {
-        hazelcast.getCluster().removeMembershipListener(membershipListener);
+      if (membership != null) {
+        membership.cancel();
       }
       return leadership.stop(() -> transition.eventually(this::stepDown));
     });

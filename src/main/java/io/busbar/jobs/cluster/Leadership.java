@@ -1,8 +1,6 @@
 package io.busbar.jobs.cluster;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.busbar.cluster.ClusterView;
@@ -11,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -39,7 +36,7 @@ public final class Leadership {
   private final long checkMs;
   private final LongConsumer onElected;
   private final Runnable onDeposed;
-  private UUID listener;
+  private ClusterView.Subscription membership;
   private long timer = -1;
   private long epoch = -1;
   private boolean checking;
@@ -57,14 +54,10 @@ public final class Leadership {
   }
 
   public void start() {
-    listener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+    membership = ClusterView.of(vertx).listen(context, new ClusterView.Listener() {
       @Override
-      public void memberAdded(MembershipEvent event) {
-      }
-
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        context.runOnContext(v -> check());
+      public void memberRemoved(String nodeId) {
+        check();
       }
     });
     timer = vertx.setPeriodic(checkMs, t -> check());
@@ -143,12 +136,12 @@ public final class Leadership {
   public Future<Void> stop(Supplier<Future<Void>> release) {
     stopped = true;
     vertx.cancelTimer(timer);
+    if (membership != null) {
+      membership.cancel();
+    }
     long held = epoch;
     epoch = -1;
     return release.get().eventually(() -> vertx.executeBlocking(() -> {
-      if (listener != null) {
-        hazelcast.getCluster().removeMembershipListener(listener);
-      }
       if (held >= 0 && hazelcast.getLifecycleService().isRunning()) {
         hazelcast.<String, String>getMap(MAP).replace(KEY, entry(nodeId, held), entry("", held));
       }

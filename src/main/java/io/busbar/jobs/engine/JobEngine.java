@@ -25,9 +25,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -73,7 +75,7 @@ public final class JobEngine implements AttemptListener {
   private final StoreWriter writer;
   private final JobStore store;
   private final List<Long> timers = new ArrayList<>();
-  private final java.util.Set<QueueRuntime> rateLimited = new java.util.HashSet<>();
+  private final Set<QueueRuntime> rateLimited = new HashSet<>();
   private long dueTimer = -1;
   private long dueTimerAt = Long.MAX_VALUE;
   private boolean closed;
@@ -584,8 +586,10 @@ public final class JobEngine implements AttemptListener {
     attemptFailed(job, JobState.TIMED_OUT, "timed_out", "timed out after " + job.timeoutMs() + " ms");
   }
 
-  /** An attempt failed: back in the queue after a backoff while attempts remain, else dead-lettered. */
-  /** Completes once the job's new state is stored. */
+  /**
+   * An attempt failed: back in the queue after a backoff while attempts remain, else dead-lettered. Completes once the
+   * job's new state is stored.
+   */
   private Future<Void> attemptFailed(Job job, JobState state, String kind, String message) {
     long now = System.currentTimeMillis();
     if (job.attempts() < job.maxAttempts()) {
