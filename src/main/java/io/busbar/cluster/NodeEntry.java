@@ -1,10 +1,8 @@
 package io.busbar.cluster;
 
 import io.busbar.config.NodeConfig;
+import io.busbar.support.JvmVitals;
 import io.vertx.core.json.JsonObject;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.lang.management.OperatingSystemMXBean;
 
 /**
  * A node's entry in the cluster's node directory ({@code busbar.nodes}), refreshed every {@code cluster.refreshMs}:
@@ -14,11 +12,9 @@ import java.lang.management.OperatingSystemMXBean;
  *  "load": {"heapUsed", "heapMax" (bytes), "processCpu" (0..1 of the machine), "systemLoad" (1-minute average),
  *           "cpus", "threads", "connections" (open bridge connections)}}
  * }</pre>
- * The figures come from the JVM's management beans, which answer without blocking.
+ * The figures come from {@link JvmVitals}.
  */
 final class NodeEntry {
-
-  private static final OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
 
   private NodeEntry() {
   }
@@ -30,17 +26,6 @@ final class NodeEntry {
   }
 
   private static JsonObject load(long connections) {
-    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    JsonObject load = new JsonObject().put("heapUsed", heap.getUsed())
-        .put("heapMax", heap.getMax() > 0 ? heap.getMax() : heap.getCommitted())
-        .put("cpus", OS.getAvailableProcessors()).put("threads", ManagementFactory.getThreadMXBean().getThreadCount())
-        .put("connections", connections);
-    if (OS.getSystemLoadAverage() >= 0) {
-      load.put("systemLoad", OS.getSystemLoadAverage());
-    }
-    if (OS instanceof com.sun.management.OperatingSystemMXBean sun && sun.getProcessCpuLoad() >= 0) {
-      load.put("processCpu", sun.getProcessCpuLoad());
-    }
-    return load;
+    return JvmVitals.putInto(new JsonObject(), "systemLoad").put("connections", connections);
   }
 }

@@ -2,11 +2,10 @@ package io.busbar.dashboard;
 
 import io.busbar.config.NodeConfig;
 import io.busbar.config.Role;
+import io.busbar.support.JvmVitals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.lang.management.OperatingSystemMXBean;
 import java.lang.management.RuntimeMXBean;
 import java.util.List;
 
@@ -25,7 +24,6 @@ final class NodeInfo {
   private final long startedAt;
   private final boolean clustered;
   private final RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
-  private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
 
   /**
    * @param node the node's name and roles ({@code node.*}), the same as in {@code /api/cluster} and the meters' label
@@ -51,25 +49,13 @@ final class NodeInfo {
 
   /** The node's identity and vital signs now. */
   JsonObject toJson(long now) {
-    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     JsonObject json = new JsonObject().put("name", name).put("roles", new JsonArray(roles)).put("host", host)
         .put("pid", pid)
         .put("java", Runtime.version().toString()).put("clustered", clustered).put("startedAt", startedAt)
-        .put("uptimeMs", Math.max(0, now - startedAt)).put("heapUsed", heap.getUsed())
-        .put("heapMax", heap.getMax() > 0 ? heap.getMax() : heap.getCommitted())
-        .put("cpus", os.getAvailableProcessors()).put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        .put("uptimeMs", Math.max(0, now - startedAt));
+    JvmVitals.putInto(json, "loadAverage");
     if (http != null) {
       json.put("http", http);
-    }
-    double load = os.getSystemLoadAverage();
-    if (load >= 0) {
-      json.put("loadAverage", load);
-    }
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      double cpu = sun.getProcessCpuLoad();
-      if (cpu >= 0) {
-        json.put("processCpu", cpu);
-      }
     }
     return json;
   }
