@@ -50,7 +50,7 @@ class JournalTest {
   @Test
   void aFrameThatFailsItsChecksumEndsTheReplay() throws IOException {
     Path file = write(FIRST, SECOND, THIRD);
-    long secondStart = Journal.frame(FIRST.collection(), FIRST.ids(), FIRST.texts(), FIRST.deletes()).remaining();
+    long secondStart = frameOf(FIRST).remaining();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       channel.read(b, secondStart + 12);
@@ -91,11 +91,29 @@ class JournalTest {
     assertThatThrownBy(() -> Journal.create(dir, 1, false)).isInstanceOf(IOException.class);
   }
 
+  @Test
+  void anAppendThatCannotBeTakenBackLeavesTheJournalBroken() throws IOException {
+    Journal journal = Journal.create(dir, 1, false);
+    journal.append(frameOf(FIRST));
+    journal.close(); // the next write fails, and so does cutting the segment back
+    assertThat(journal.broken()).isFalse();
+
+    assertThatThrownBy(() -> journal.append(frameOf(SECOND))).isInstanceOf(IOException.class);
+    assertThat(journal.broken()).isTrue();
+    assertThatThrownBy(() -> journal.append(frameOf(THIRD))).isInstanceOf(IOException.class)
+        .hasMessageContaining("broken");
+    assertThat(replay(journal.segment().file())).containsExactly(FIRST);
+  }
+
+  private static ByteBuffer frameOf(Entry e) {
+    return Journal.frame(e.collection(), e.ids(), e.texts(), e.deletes());
+  }
+
   private Path write(Entry... entries) throws IOException {
     try (Journal journal = Journal.create(dir, 1, false)) {
       long expected = 0;
       for (Entry e : entries) {
-        ByteBuffer frame = Journal.frame(e.collection(), e.ids(), e.texts(), e.deletes());
+        ByteBuffer frame = frameOf(e);
         expected += frame.remaining();
         journal.append(frame);
       }
