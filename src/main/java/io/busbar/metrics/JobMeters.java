@@ -25,7 +25,10 @@ import java.util.function.DoubleSupplier;
  *       {@code busbar_queue_eta_error_seconds} (|predicted − actual| wait of first attempts);</li>
  *   <li>per job type: {@code busbar_job_service_seconds{queue,type}} (histogram),
  *       {@code busbar_jobs_finished_total{queue,type,state}}; {@code busbar_jobs_submitted_total{queue}};</li>
- *   <li>per pool: {@code busbar_pool_limit}, {@code busbar_pool_busy}, {@code busbar_pool_threads}.</li>
+ *   <li>per pool: {@code busbar_pool_limit}, {@code busbar_pool_busy}, {@code busbar_pool_threads};</li>
+ *   <li>the durable store: {@code busbar_jobs_store_pending_records} (journaled, not yet checkpointed),
+ *       {@code busbar_jobs_store_journal_bytes} (the journal segment being appended to),
+ *       {@code busbar_jobs_store_checkpoint_seconds} (each checkpoint's duration).</li>
  * </ul>
  */
 public final class JobMeters {
@@ -47,7 +50,26 @@ public final class JobMeters {
   /** Meters on the node's registry, or nowhere when metrics are disabled. */
   public static JobMeters get() {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
-    return new JobMeters(registry == null ? new CompositeMeterRegistry() : registry);
+    return of(registry == null ? new CompositeMeterRegistry() : registry);
+  }
+
+  /** Meters on {@code registry}. */
+  public static JobMeters of(MeterRegistry registry) {
+    return new JobMeters(registry);
+  }
+
+  /**
+   * Gauges of the durable store's journal; returns the timer that its checkpoints record their durations in. Records
+   * pending for long, or a checkpoint that takes long, mean that writes will soon wait for the store.
+   */
+  public Timer registerJournal(DoubleSupplier pendingRecords, DoubleSupplier journalBytes) {
+    Gauge.builder("busbar.jobs.store.pending.records", pendingRecords, DoubleSupplier::getAsDouble)
+        .strongReference(true).description("Records in the store's journal, not yet checkpointed").register(registry);
+    Gauge.builder("busbar.jobs.store.journal.bytes", journalBytes, DoubleSupplier::getAsDouble)
+        .strongReference(true).baseUnit("bytes").description("Size of the journal segment being appended to")
+        .register(registry);
+    return Timer.builder("busbar.jobs.store.checkpoint").description("Checkpoints of the journal into MVStore")
+        .register(registry);
   }
 
   /** Gauges of one queue, read from the engine's live measurements. */

@@ -6,6 +6,7 @@ import io.busbar.jobs.store.JobStore;
 import io.busbar.jobs.store.JobStores;
 import io.busbar.testsupport.Await;
 import io.busbar.testsupport.JobsFixture;
+import io.busbar.testsupport.Metrics;
 import io.busbar.testsupport.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -52,6 +53,12 @@ class RecoveryTest {
       assertThat(jobs.awaitFinal("failed-due").attempts()).isEqualTo(2);
       assertThat(Await.result(jobs.client().get("done")).state()).isEqualTo(JobState.SUCCEEDED);
       assertThat(jobs.node().vertx().sharedData().getLocalMap("busbar.jobs.handlers").keySet()).contains("echo");
+      // The jobs' ends went to the journal; the checkpointer commits them to MVStore within its interval.
+      Poll.until("a checkpoint on /metrics", Duration.ofSeconds(10),
+          () -> Metrics.value(jobs.node(), "busbar_jobs_store_checkpoint_seconds_count") >= 1);
+      Poll.until("nothing left to checkpoint", Duration.ofSeconds(10),
+          () -> Metrics.value(jobs.node(), "busbar_jobs_store_pending_records") == 0);
+      assertThat(Metrics.value(jobs.node(), "busbar_jobs_store_journal_bytes")).isPositive();
     }
 
     try (JobStore store = JobStores.open("mvstore", data, false)) {

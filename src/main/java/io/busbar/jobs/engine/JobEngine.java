@@ -121,6 +121,7 @@ public final class JobEngine implements AttemptListener {
 
   /** Exports the queues' live measurements as gauges. */
   public void registerMeters(JobMeters meters) {
+    store.registerMeters(meters);
     queues.values().forEach(q -> meters.registerQueue(q.name(), q::waitingCount, q::runningCount, q::arrivalRate,
         q::completionRate, () -> nanToZero(q.serviceRate()), q::utilisation, () -> q.modelWaitMs() / 1000));
   }

@@ -1,5 +1,6 @@
 package io.busbar.jobs.store;
 
+import io.busbar.metrics.JobMeters;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -34,6 +35,10 @@ public interface JobStore extends AutoCloseable {
    */
   default boolean blocking() {
     return true;
+  }
+
+  /** Exports the store's own meters, if it has any (the durable store: its journal and checkpoints). */
+  default void registerMeters(JobMeters meters) {
   }
 
   /** Flushes and releases the store. */

@@ -1,6 +1,8 @@
 package io.busbar.jobs.store;
 
 import io.busbar.jobs.store.Journal.Segment;
+import io.busbar.metrics.JobMeters;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,6 +105,8 @@ public final class MvJobStore implements JobStore {
   private final Thread checkpointer;
   private final long checkpointIntervalNanos;
   private int commitsSinceCompactCheck;
+  /** Where checkpoints record their durations, once meters are registered. */
+  private volatile Timer checkpointTimer;
 
   // Guarded by this: the journal, the writes it holds that MVStore does not yet, and the state.
   private Journal journal;
@@ -299,6 +303,21 @@ public final class MvJobStore implements JobStore {
   }
 
   @Override
+  public void registerMeters(JobMeters meters) {
+    checkpointTimer = meters.registerJournal(this::pendingRecords, this::journalBytes);
+  }
+
+  /** Records written to the journal and not yet checkpointed. */
+  synchronized int pendingRecords() {
+    return pendingRecords;
+  }
+
+  /** Bytes of the journal segment being appended to. */
+  synchronized long journalBytes() {
+    return journal.size();
+  }
+
+  @Override
   public String durability() {
     return fsync ? DURABILITY_FSYNC : DURABILITY_NO_FSYNC;
   }
@@ -366,6 +385,7 @@ public final class MvJobStore implements JobStore {
         }
       }
       if (!batch.isEmpty()) {
+        long start = System.nanoTime();
         try {
           batch.forEach(this::apply);
           if (++commitsSinceCompactCheck >= COMPACT_CHECK_INTERVAL) {
@@ -377,6 +397,10 @@ public final class MvJobStore implements JobStore {
           store.commit();
           if (fsync) {
             store.sync();
+          }
+          Timer timer = checkpointTimer;
+          if (timer != null) {
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
           }
         } catch (RuntimeException e) {
           // MVStore's maps now differ from its last commit: only a reopen, which replays the journal, can go on.

@@ -3,6 +3,8 @@ package io.busbar.jobs.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.busbar.metrics.JobMeters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -212,6 +214,23 @@ class MvJobStoreTest extends JobStoreContract {
     try (MvJobStore reopened = new MvJobStore(dataDir)) {
       assertThat(reopened.loadAll("jobs")).hasSize(writes);
     }
+  }
+
+  @Test
+  void metersShowWhatWaitsForACheckpointAndTimeEachOne() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    store.registerMeters(JobMeters.of(registry));
+    store.write("jobs", List.of(job("a", "queued"), job("b", "queued")), List.of());
+    store.write("jobs", List.of(job("a", "succeeded")), List.of());
+
+    assertThat(registry.get("busbar.jobs.store.pending.records").gauge().value()).isEqualTo(2);
+    assertThat(registry.get("busbar.jobs.store.journal.bytes").gauge().value()).isPositive();
+    assertThat(registry.get("busbar.jobs.store.checkpoint").timer().count()).isZero();
+
+    mv().checkpoint();
+
+    assertThat(registry.get("busbar.jobs.store.pending.records").gauge().value()).isZero();
+    assertThat(registry.get("busbar.jobs.store.checkpoint").timer().count()).isEqualTo(1);
   }
 
   private static List<Path> journalFiles(Path dir) throws IOException {
