@@ -269,9 +269,9 @@ public final class MvJobStore implements JobStore {
       awaitRoom();
       try {
         if (journal.size() >= SEGMENT_BYTES) {
-          Journal next = Journal.create(dataDir, journal.segment().sequence() + 1, fsync);
-          journal.close();
-          journal = next;
+          Journal full = journal;
+          journal = Journal.create(dataDir, full.segment().sequence() + 1, fsync);
+          closeQuietly(full); // its frames are all written; failing to close it must not stop the next segment
         }
         journal.append(frame);
       } catch (IOException e) {
