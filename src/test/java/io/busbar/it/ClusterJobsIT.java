@@ -189,7 +189,8 @@ class ClusterJobsIT {
         }
       }
       return states.values().stream().allMatch("succeeded"::equals);
-    });
+    }, () -> "jobs not succeeded: " + states.entrySet().stream().filter(e -> !"succeeded".equals(e.getValue()))
+        .limit(10).toList());
     Poll.until("a webhook per job", Duration.ofSeconds(30), () -> succeeded.size() == accepted.size());
     assertThat(succeeded.keySet()).containsExactlyInAnyOrderElementsOf(accepted);
     assertThat(succeeded.entrySet()).as("distinct completions delivered per job")
