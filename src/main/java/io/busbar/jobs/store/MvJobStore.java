@@ -282,10 +282,7 @@ public final class MvJobStore implements JobStore {
       }
       Map<String, String> records = pending.computeIfAbsent(collection, c -> new LinkedHashMap<>());
       int before = records.size();
-      for (int i = 0; i < ids.size(); i++) {
-        records.put(ids.get(i), texts.get(i));
-      }
-      deletes.forEach(id -> records.put(id, null));
+      putWrite(records, ids, texts, deletes);
       boolean wasEmpty = pendingRecords == 0;
       pendingRecords += records.size() - before;
       if (wasEmpty) {
@@ -412,6 +409,18 @@ public final class MvJobStore implements JobStore {
     }
   }
 
+  /**
+   * Puts one write into {@code records} (id to JSON text, or to null for a delete): upserts, then deletes, so that an
+   * id in both ends up deleted. Shared by writes, which gather in {@link #pending}, and by the journal's replay.
+   */
+  private static void putWrite(Map<String, String> records, List<String> ids, List<String> texts,
+      List<String> deletes) {
+    for (int i = 0; i < ids.size(); i++) {
+      records.put(ids.get(i), texts.get(i));
+    }
+    deletes.forEach(id -> records.put(id, null));
+  }
+
   private void apply(String collection, Map<String, String> records) {
     MVMap<String, String> map = null;
     for (Map.Entry<String, String> record : records.entrySet()) {
@@ -484,10 +493,7 @@ public final class MvJobStore implements JobStore {
       for (Segment segment : segments) {
         frames += Journal.replay(segment.file(), entry -> {
           Map<String, String> records = new LinkedHashMap<>();
-          for (int i = 0; i < entry.ids().size(); i++) {
-            records.put(entry.ids().get(i), entry.texts().get(i));
-          }
-          entry.deletes().forEach(id -> records.put(id, null));
+          putWrite(records, entry.ids(), entry.texts(), entry.deletes());
           apply(entry.collection(), records);
         });
       }
